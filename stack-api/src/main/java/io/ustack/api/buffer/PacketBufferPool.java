@@ -1,0 +1,131 @@
+package io.ustack.api.buffer;
+
+import org.agrona.BufferUtil;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+
+/**
+ * Fixed-size off-heap packet buffers, identified by an int so a descriptor can name one (DESIGN.md, "Data path").
+ *
+ * <p>One direct, cache-line aligned allocation holds every slot; each slot has its own pre-made view, so neither
+ * {@link #acquire()} nor {@link #buffer(int)} allocates. Any thread may acquire and release (the free list is a
+ * lock-free MPMC queue). Each slot's state is tracked, so releasing a free slot fails loudly rather than handing one
+ * buffer to two owners, and {@link #leakedSlots()} lists slots still held (tests assert it is empty at the end).
+ */
+public final class PacketBufferPool
+{
+    private static final int FREE = 0;
+    private static final int IN_USE = 1;
+
+    private final int slotSize;
+    private final int slots;
+    private final ByteBuffer memory;
+    private final UnsafeBuffer[] views;
+    private final AtomicIntegerArray states;
+    private final IntMpmcQueue freeList;
+
+    /**
+     * @param slots    number of buffers (at least 1)
+     * @param slotSize bytes in each (a positive multiple of 64)
+     */
+    public PacketBufferPool(final int slots, final int slotSize)
+    {
+        if (slots < 1 || slotSize < 64 || (slotSize & 63) != 0 || (long)slots * slotSize > Integer.MAX_VALUE)
+        {
+            throw new IllegalArgumentException("packet buffer pool of " + slots + " x " + slotSize +
+                " bytes: use at least one slot, a slot size that is a multiple of 64, and under 2 GiB in all");
+        }
+        this.slotSize = slotSize;
+        this.slots = slots;
+        this.memory = BufferUtil.allocateDirectAligned(slots * slotSize, 64);
+        this.views = new UnsafeBuffer[slots];
+        this.states = new AtomicIntegerArray(slots);
+        this.freeList = new IntMpmcQueue(Integer.highestOneBit(slots - 1 | 1) << 1);
+        for (int i = 0; i < slots; i++)
+        {
+            views[i] = new UnsafeBuffer(memory, i * slotSize, slotSize);
+            freeList.offer(i);
+        }
+    }
+
+    /**
+     * Takes a free buffer.
+     *
+     * @return its id, or -1 when every buffer is in use (the caller counts a drop)
+     */
+    public int acquire()
+    {
+        final int id = freeList.poll();
+        if (id >= 0 && !states.compareAndSet(id, FREE, IN_USE))
+        {
+            throw new IllegalStateException("packet buffer " + id + " was on the free list while in use");
+        }
+        return id;
+    }
+
+    /**
+     * Gives a buffer back.
+     *
+     * @throws IllegalStateException if it was not in use: a double release is a bug that would corrupt packets
+     */
+    public void release(final int id)
+    {
+        if (id < 0 || id >= slots)
+        {
+            throw new IllegalArgumentException("packet buffer id " + id + " outside 0.." + (slots - 1));
+        }
+        if (!states.compareAndSet(id, IN_USE, FREE))
+        {
+            throw new IllegalStateException("packet buffer " + id + " released twice");
+        }
+        freeList.offer(id);
+    }
+
+    /** The view of buffer {@code id}: offset 0 is the slot start, capacity is {@link #slotSize()}. */
+    public MutableDirectBuffer buffer(final int id)
+    {
+        return views[id];
+    }
+
+    /** Bytes per buffer. */
+    public int slotSize()
+    {
+        return slotSize;
+    }
+
+    /** Number of buffers. */
+    public int slots()
+    {
+        return slots;
+    }
+
+    /** Buffers currently held by someone (a scan: for tests and reports, not the data path). */
+    public int inUse()
+    {
+        int count = 0;
+        for (int i = 0; i < slots; i++)
+        {
+            count += states.get(i);
+        }
+        return count;
+    }
+
+    /** Ids of buffers currently held: after a clean shutdown, an empty list, or those buffers leaked. */
+    public List<Integer> leakedSlots()
+    {
+        final List<Integer> held = new ArrayList<>();
+        for (int i = 0; i < slots; i++)
+        {
+            if (states.get(i) == IN_USE)
+            {
+                held.add(i);
+            }
+        }
+        return held;
+    }
+}

@@ -1,0 +1,2 @@
+/** Stack configuration and the enums that choose threading, rings and idle strategy. */
+package io.ustack.api.config;

@@ -1,0 +1,52 @@
+package io.ustack.api.counter;
+
+/**
+ * Traffic counters of one stack: what moved, as opposed to {@link DropReason}, what was refused.
+ *
+ * <p>Each counter has a single writer, the agent of its layer, so it is updated with release stores rather than
+ * atomic adds; readers (such as {@code ustack stat} mapping the counters file) see monotonic values.
+ */
+public enum CounterDescriptor
+{
+    /** Frames the link endpoint delivered to the stack. */
+    FRAMES_RECEIVED(Layer.LINK, "frames received"),
+    /** Bytes of those frames (Ethernet header onwards, no FCS). */
+    BYTES_RECEIVED(Layer.LINK, "bytes received"),
+    /** Frames the stack handed to the link endpoint. */
+    FRAMES_SENT(Layer.LINK, "frames sent"),
+    /** Bytes of those frames. */
+    BYTES_SENT(Layer.LINK, "bytes sent"),
+    /** Frames that passed Ethernet checks and went to a protocol handler. */
+    FRAMES_DISPATCHED(Layer.LINK, "frames dispatched to a protocol"),
+    /** Descriptors passed down from the network agent to the link agent. */
+    DESCRIPTORS_DOWN(Layer.PLUMBING, "descriptors network->link"),
+    /** Descriptors passed up from the link agent to the network agent. */
+    DESCRIPTORS_UP(Layer.PLUMBING, "descriptors link->network");
+
+    private final Layer layer;
+    private final String label;
+
+    CounterDescriptor(final Layer layer, final String label)
+    {
+        this.layer = layer;
+        this.label = label;
+    }
+
+    /** The layer that writes this counter. */
+    public Layer layer()
+    {
+        return layer;
+    }
+
+    /** Human-readable label, as {@code ustack stat} prints it. */
+    public String label()
+    {
+        return label;
+    }
+
+    /** Type id recorded with the counter in the counters file. */
+    public int typeId()
+    {
+        return 1000 + ordinal();
+    }
+}

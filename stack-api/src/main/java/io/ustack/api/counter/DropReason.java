@@ -1,0 +1,103 @@
+package io.ustack.api.counter;
+
+/**
+ * Every reason a stack refuses a frame, packet, segment or descriptor. Each dropped unit increments exactly one of
+ * these (TESTING.md; DESIGN.md "Observability"). Grouped by layer; a layer adds its reasons in its own section.
+ */
+public enum DropReason
+{
+    // ---- link --------------------------------------------------------------------------------------------------
+    /** Shorter than the 14-byte Ethernet II header. */
+    LINK_FRAME_TOO_SHORT(Layer.LINK, "frame shorter than an Ethernet header"),
+    /** Longer than the MTU plus the link header, or than a packet buffer. */
+    LINK_FRAME_TOO_LONG(Layer.LINK, "frame longer than MTU plus link header"),
+    /** The frame check sequence did not match (corruption on the wire), as a NIC drops it. */
+    LINK_BAD_FCS(Layer.LINK, "frame check sequence mismatch"),
+    /** Destination MAC is neither ours, broadcast, nor a multicast group we joined. */
+    LINK_NOT_FOR_US(Layer.LINK, "destination MAC not ours"),
+    /** EtherType with no protocol handler (and 802.3 length frames). */
+    LINK_UNKNOWN_ETHERTYPE(Layer.LINK, "no handler for EtherType"),
+    /** The endpoint refused a frame for transmission (TX ring or wire queue full). */
+    LINK_TX_REFUSED(Layer.LINK, "endpoint refused frame for transmission"),
+
+    // ---- plumbing between layers -------------------------------------------------------------------------------
+    /** No free packet buffer to receive a frame into. */
+    POOL_EXHAUSTED_RX(Layer.PLUMBING, "no free packet buffer for a received frame"),
+    /** No free packet buffer to build an outgoing packet in. */
+    POOL_EXHAUSTED_TX(Layer.PLUMBING, "no free packet buffer for an outgoing packet"),
+    /** The ring from link to network agent was full. */
+    RING_FULL_UP(Layer.PLUMBING, "ring link->network full"),
+    /** The ring from network to link agent was full. */
+    RING_FULL_DOWN(Layer.PLUMBING, "ring network->link full"),
+    /** A descriptor still queued when the stack closed without draining. */
+    SHUTDOWN_DISCARDED(Layer.PLUMBING, "discarded at shutdown"),
+
+    // ---- IPv4 / ARP / ICMP -------------------------------------------------------------------------------------
+    /** Shorter than a 20-byte IPv4 header. */
+    IPV4_TRUNCATED(Layer.IP, "IPv4 shorter than its header"),
+    /** Version field is not 4. */
+    IPV4_BAD_VERSION(Layer.IP, "IPv4 version not 4"),
+    /** IHL below 5 words or past the packet end. */
+    IPV4_BAD_HEADER_LENGTH(Layer.IP, "IPv4 header length invalid"),
+    /** Total length smaller than the header or larger than the frame. */
+    IPV4_BAD_TOTAL_LENGTH(Layer.IP, "IPv4 total length invalid"),
+    /** Header checksum mismatch. */
+    IPV4_BAD_CHECKSUM(Layer.IP, "IPv4 header checksum mismatch"),
+    /** An option whose length is 0, 1 or runs past the header. */
+    IPV4_BAD_OPTIONS(Layer.IP, "IPv4 options malformed"),
+    /** Shorter than the 28-byte Ethernet/IPv4 ARP body. */
+    ARP_TRUNCATED(Layer.IP, "ARP shorter than its body"),
+    /** Hardware or protocol type/length other than Ethernet/IPv4. */
+    ARP_UNSUPPORTED_FORMAT(Layer.IP, "ARP not Ethernet/IPv4"),
+    /** Operation other than request (1) or reply (2). */
+    ARP_BAD_OPERATION(Layer.IP, "ARP operation unknown"),
+    /** Shorter than the 8-byte ICMP header, or than the message type needs. */
+    ICMP_TRUNCATED(Layer.IP, "ICMP shorter than its header"),
+    /** ICMP checksum mismatch. */
+    ICMP_BAD_CHECKSUM(Layer.IP, "ICMP checksum mismatch"),
+
+    // ---- UDP ---------------------------------------------------------------------------------------------------
+    /** Shorter than the 8-byte UDP header. */
+    UDP_TRUNCATED(Layer.UDP, "UDP shorter than its header"),
+    /** Length field below 8 or past the IP payload. */
+    UDP_BAD_LENGTH(Layer.UDP, "UDP length invalid"),
+    /** Non-zero checksum that does not verify. */
+    UDP_BAD_CHECKSUM(Layer.UDP, "UDP checksum mismatch"),
+
+    // ---- TCP ---------------------------------------------------------------------------------------------------
+    /** Shorter than the 20-byte TCP header. */
+    TCP_TRUNCATED(Layer.TCP, "TCP shorter than its header"),
+    /** Data offset below 5 words or past the segment end. */
+    TCP_BAD_DATA_OFFSET(Layer.TCP, "TCP data offset invalid"),
+    /** An option of length 0 or 1, past the header end, or a known option with the wrong length. */
+    TCP_BAD_OPTION(Layer.TCP, "TCP option malformed"),
+    /** Checksum mismatch. */
+    TCP_BAD_CHECKSUM(Layer.TCP, "TCP checksum mismatch");
+
+    private final Layer layer;
+    private final String label;
+
+    DropReason(final Layer layer, final String label)
+    {
+        this.layer = layer;
+        this.label = label;
+    }
+
+    /** The layer that drops for this reason. */
+    public Layer layer()
+    {
+        return layer;
+    }
+
+    /** Human-readable label, as {@code ustack stat} prints it. */
+    public String label()
+    {
+        return label;
+    }
+
+    /** Type id recorded with the counter in the counters file. */
+    public int typeId()
+    {
+        return 2000 + ordinal();
+    }
+}

@@ -1,0 +1,2 @@
+/** Descriptor rings: the only way packets cross from one layer agent to the next. */
+package io.ustack.api.ring;
