@@ -1,0 +1,34 @@
+package io.ustack.ip;
+
+import org.agrona.DirectBuffer;
+
+/**
+ * A protocol the network agent hosts on its own thread: it receives the frames of its EtherType and gets a duty
+ * cycle to send frames and run timers. IPv4 and ARP are modules; so is the link probe of the demo.
+ *
+ * <p>Everything is called on the network agent's thread, so a module needs no locks for its own state, and may
+ * send through the {@link EthernetOutput} it was given at any time during these calls.
+ */
+public interface ProtocolModule
+{
+    /** The EtherType whose frames this module receives. */
+    int etherType();
+
+    /** Called once when the stack is assembled, with the way out. */
+    void onAttach(EthernetOutput output);
+
+    /**
+     * One received frame of this module's EtherType, already checked as Ethernet II and addressed to us. The bytes
+     * are only valid during the call; the network agent frees the buffer afterwards.
+     *
+     * @param nowNs the stack's current time
+     */
+    void onFrame(DirectBuffer buffer, int frameOffset, int frameLength, int flags, long nowNs);
+
+    /**
+     * A duty cycle: send what is ready, fire due timers.
+     *
+     * @return work done (0 when idle)
+     */
+    int doWork(long nowNs);
+}

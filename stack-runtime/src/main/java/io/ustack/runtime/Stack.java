@@ -1,0 +1,293 @@
+package io.ustack.runtime;
+
+import io.ustack.api.buffer.PacketBufferPool;
+import io.ustack.api.config.StackConfig;
+import io.ustack.api.config.ThreadingMode;
+import io.ustack.api.counter.StackCounters;
+import io.ustack.api.link.LinkEndpoint;
+import io.ustack.api.ring.DescriptorRing;
+import io.ustack.ip.IpAgent;
+import io.ustack.ip.ProtocolModule;
+import io.ustack.link.LinkAgent;
+import io.ustack.runtime.ring.DescriptorRings;
+import org.agrona.CloseHelper;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.CachedNanoClock;
+import org.agrona.concurrent.CompositeAgent;
+import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.SystemNanoClock;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * One running protocol stack: the layer agents built from a {@link StackConfig}, joined by descriptor rings, and
+ * given threads as its {@link ThreadingMode} says. The same agents run in every mode.
+ *
+ * <pre>
+ *   modules (IPv4, ARP, ...)  -- on the IpAgent thread
+ *   IpAgent   &lt;-- ring up -- / -- ring down --&gt;   LinkAgent   &lt;--&gt;   LinkEndpoint
+ * </pre>
+ */
+public final class Stack implements AutoCloseable
+{
+    private static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(2);
+
+    private final StackConfig config;
+    private final LinkEndpoint endpoint;
+    private final StackCounters counters;
+    private final PacketBufferPool pool;
+    private final LinkAgent linkAgent;
+    private final IpAgent ipAgent;
+    private final CompositeAgent invokerAgent;
+    private final CachedNanoClock invokerClock;
+    private final List<AgentRunner> runners = new ArrayList<>();
+    private final AtomicLong agentErrors = new AtomicLong();
+    private volatile Throwable firstAgentError;
+    private boolean started;
+    private ShutdownReport shutdownReport;
+
+    private Stack(final StackConfig config, final LinkEndpoint endpoint, final NanoClock clock,
+        final List<ProtocolModule> modules)
+    {
+        this.config = config;
+        this.endpoint = endpoint;
+        this.counters = StackCounters.inMemory(config.name());
+        this.pool = new PacketBufferPool(config.bufferSlots(), config.bufferSlotSize());
+        final DescriptorRing up = DescriptorRings.create(config.ringKind(), config.ringCapacity());
+        final DescriptorRing down = DescriptorRings.create(config.ringKind(), config.ringCapacity());
+        final boolean invoker = config.threadingMode() == ThreadingMode.INVOKER;
+        this.invokerClock = invoker ? new CachedNanoClock() : null;
+        final NanoClock agentClock = invoker ? invokerClock : clock;
+        this.linkAgent = new LinkAgent(endpoint, pool, up, down, counters, config.linkBatchSize());
+        this.ipAgent = new IpAgent(pool, up, down, counters, agentClock, endpoint.macAddress(),
+            config.linkBatchSize());
+        for (final ProtocolModule module : modules)
+        {
+            ipAgent.register(module);
+        }
+        this.invokerAgent = invoker ? new CompositeAgent(linkAgent, ipAgent) : null;
+    }
+
+    /** Starts describing a stack over {@code endpoint}. */
+    public static Builder builder(final StackConfig config, final LinkEndpoint endpoint)
+    {
+        return new Builder(config, endpoint);
+    }
+
+    /**
+     * Gives the agents their threads (none in {@link ThreadingMode#INVOKER}, where the caller drives
+     * {@link #poll(long)}).
+     */
+    public synchronized Stack start()
+    {
+        if (started)
+        {
+            throw new IllegalStateException("stack " + config.name() + " is already started");
+        }
+        started = true;
+        switch (config.threadingMode())
+        {
+            case INVOKER:
+                invokerAgent.onStart();
+                break;
+            case SHARED:
+                startRunner(new CompositeAgent(linkAgent, ipAgent));
+                break;
+            case DEDICATED:
+                startRunner(linkAgent);
+                startRunner(ipAgent);
+                break;
+            default:
+                throw new IllegalStateException("unknown threading mode " + config.threadingMode());
+        }
+        return this;
+    }
+
+    private void startRunner(final Agent agent)
+    {
+        final AgentRunner runner = new AgentRunner(IdleStrategies.create(config.idleStrategy()),
+            this::onAgentError, null, agent);
+        runners.add(runner);
+        AgentRunner.startOnThread(runner, r ->
+        {
+            final Thread thread = new Thread(r, config.name() + "-" + agent.roleName());
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    private void onAgentError(final Throwable error)
+    {
+        if (agentErrors.getAndIncrement() == 0)
+        {
+            firstAgentError = error;
+            System.err.println("ustack " + config.name() + ": agent error (a bug; the stack keeps running): " + error);
+            error.printStackTrace(System.err);
+        }
+    }
+
+    /**
+     * One duty cycle of every agent at time {@code nowNs}: the whole stack's work in {@link ThreadingMode#INVOKER}.
+     *
+     * @return work done; 0 when the stack was idle
+     */
+    public int poll(final long nowNs)
+    {
+        if (invokerAgent == null)
+        {
+            throw new IllegalStateException("poll() drives INVOKER stacks; stack " + config.name() + " is " +
+                config.threadingMode() + " and its own threads do the work");
+        }
+        if (!started)
+        {
+            throw new IllegalStateException("start() stack " + config.name() + " before polling it");
+        }
+        invokerClock.update(nowNs);
+        try
+        {
+            return invokerAgent.doWork();
+        }
+        catch (final Exception e)
+        {
+            onAgentError(e);
+            return 1;
+        }
+    }
+
+    /** Stops the stack, letting queued packets drain for up to two seconds. */
+    @Override
+    public void close()
+    {
+        close(DEFAULT_DRAIN_TIMEOUT);
+    }
+
+    /**
+     * Stops the stack: waits up to {@code drainTimeout} for the rings between layers to empty, stops the agents,
+     * frees whatever is still queued (counted as {@code SHUTDOWN_DISCARDED}) and closes the endpoint.
+     * Idempotent; returns the same report each time.
+     */
+    public synchronized ShutdownReport close(final Duration drainTimeout)
+    {
+        if (shutdownReport != null)
+        {
+            return shutdownReport;
+        }
+        final boolean drained = started && drain(drainTimeout);
+        if (invokerAgent != null && started)
+        {
+            invokerAgent.onClose();
+        }
+        else
+        {
+            CloseHelper.closeAll(runners);
+        }
+        endpoint.close();
+        final int discarded = ipAgent.discardPending() + linkAgent.discardPending();
+        shutdownReport = new ShutdownReport(drained || !started, discarded, pool.inUse(), agentErrors.get());
+        return shutdownReport;
+    }
+
+    private boolean drain(final Duration timeout)
+    {
+        final long deadlineNs = System.nanoTime() + timeout.toNanos(); // shutdown waits in real time
+        while (ipAgent.pendingDescriptors() > 0)
+        {
+            if (deadlineNs - System.nanoTime() < 0)
+            {
+                return false;
+            }
+            if (invokerAgent != null)
+            {
+                poll(invokerClock.nanoTime());
+            }
+            else
+            {
+                LockSupport.parkNanos(100_000);
+            }
+        }
+        return true;
+    }
+
+    /** The configuration the stack was built from. */
+    public StackConfig config()
+    {
+        return config;
+    }
+
+    /** The stack's counters. */
+    public StackCounters counters()
+    {
+        return counters;
+    }
+
+    /** The stack's packet buffers. */
+    public PacketBufferPool bufferPool()
+    {
+        return pool;
+    }
+
+    /** The device under the stack. */
+    public LinkEndpoint endpoint()
+    {
+        return endpoint;
+    }
+
+    /** Exceptions agents have raised (each one a bug): 0 in a healthy stack. */
+    public long agentErrors()
+    {
+        return agentErrors.get();
+    }
+
+    /** The first exception an agent raised, or null. */
+    public Throwable firstAgentError()
+    {
+        return firstAgentError;
+    }
+
+    /** Collects the parts of a stack. */
+    public static final class Builder
+    {
+        private final StackConfig config;
+        private final LinkEndpoint endpoint;
+        private final List<ProtocolModule> modules = new ArrayList<>();
+        private NanoClock clock = new SystemNanoClock();
+
+        private Builder(final StackConfig config, final LinkEndpoint endpoint)
+        {
+            this.config = Objects.requireNonNull(config, "config");
+            this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
+        }
+
+        /** The time source of threaded stacks (INVOKER stacks take time from {@link Stack#poll(long)}). */
+        public Builder clock(final NanoClock clock)
+        {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** Adds a protocol module hosted by the network agent. */
+        public Builder module(final ProtocolModule module)
+        {
+            modules.add(Objects.requireNonNull(module, "module"));
+            return this;
+        }
+
+        /** Builds the stack (not started). */
+        public Stack build()
+        {
+            if (endpoint.mtu() < config.mtu())
+            {
+                throw new IllegalArgumentException("stack " + config.name() + " wants MTU " + config.mtu() +
+                    " but endpoint " + endpoint.name() + " carries only " + endpoint.mtu() +
+                    ": lower the stack MTU or raise the endpoint's");
+            }
+            return new Stack(config, endpoint, clock, modules);
+        }
+    }
+}

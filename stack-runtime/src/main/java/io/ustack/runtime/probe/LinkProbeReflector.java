@@ -1,0 +1,63 @@
+package io.ustack.runtime.probe;
+
+import io.ustack.ip.EthernetOutput;
+import io.ustack.ip.ProtocolModule;
+import io.ustack.link.wire.EthernetFrame;
+import org.agrona.DirectBuffer;
+
+/**
+ * Answers link probe frames: sends each one back to its sender unchanged but for the addresses. The peer of
+ * {@link LinkProbeSender}.
+ */
+public final class LinkProbeReflector implements ProtocolModule
+{
+    private final EthernetFrame frame = new EthernetFrame();
+    private EthernetOutput output;
+    private long reflected;
+
+    @Override
+    public int etherType()
+    {
+        return EthernetFrame.ETHER_TYPE_LOCAL_EXPERIMENTAL;
+    }
+
+    @Override
+    public void onAttach(final EthernetOutput output)
+    {
+        this.output = output;
+    }
+
+    @Override
+    public void onFrame(final DirectBuffer buffer, final int frameOffset, final int frameLength, final int flags,
+        final long nowNs)
+    {
+        if (!frame.tryWrap(buffer, frameOffset, frameLength) || frameLength > output.maxFrameLength())
+        {
+            return;
+        }
+        final int bufferId = output.claim();
+        if (bufferId < 0)
+        {
+            return;
+        }
+        output.writeHeader(bufferId, frame.source(), EthernetFrame.ETHER_TYPE_LOCAL_EXPERIMENTAL);
+        output.buffer(bufferId).putBytes(EthernetFrame.HEADER_LENGTH, buffer, frame.payloadOffset(),
+            frame.payloadLength());
+        if (output.send(bufferId, frameLength))
+        {
+            reflected++;
+        }
+    }
+
+    @Override
+    public int doWork(final long nowNs)
+    {
+        return 0;
+    }
+
+    /** Frames sent back so far (read from the stack's thread, or after it stopped). */
+    public long reflected()
+    {
+        return reflected;
+    }
+}
