@@ -44,11 +44,12 @@ public final class AgronaDescriptorRing implements DescriptorRing
         {
             throw new IllegalStateException("record length must be a power of two: " + RECORD_LENGTH);
         }
-        final int dataLength = BitUtil.findNextPositivePowerOfTwo(capacity * RECORD_LENGTH);
+        // Agrona's ring keeps one record's worth of space free, so size it for one more than asked.
+        final int dataLength = BitUtil.findNextPositivePowerOfTwo((capacity + 1) * RECORD_LENGTH);
         this.ring = new OneToOneRingBuffer(new UnsafeBuffer(
             ByteBuffer.allocateDirect(dataLength + RingBufferDescriptor.TRAILER_LENGTH)));
         this.buffer = ring.buffer();
-        this.capacity = dataLength / RECORD_LENGTH;
+        this.capacity = dataLength / RECORD_LENGTH - 1;
     }
 
     @Override
