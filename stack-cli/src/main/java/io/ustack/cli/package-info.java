@@ -1,0 +1,2 @@
+/** The {@code ustack} command. */
+package io.ustack.cli;
