@@ -13,8 +13,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>The library is built by this module's Maven build on Linux x86_64 and packed into the jar at {@link #RESOURCE}.
  * {@link #load()} copies it to a temporary file unique to this process (deleted when the JVM exits) and passes that to
- * {@link System#load(String)}. Setting the system property {@value #PATH_PROPERTY} to a {@code .so} file loads that file
- * instead, for a library built by hand or a temporary directory mounted {@code noexec}.
+ * {@link System#load(String)}. Setting the system property {@value #PATH_PROPERTY} to a {@code .so} file loads that
+ * file instead, for a library built by hand or a temporary directory mounted {@code noexec}.
  *
  * <p>The first call decides: the library is loaded at most once, and if that fails every later call reports the same
  * reason (a JVM cannot unload a library to retry cleanly). Any thread may call; the JVM's class initialisation lock
