@@ -160,11 +160,17 @@ public final class Stack implements AutoCloseable
         }
     }
 
-    /** Stops the stack, letting queued packets drain for up to two seconds. */
+    /** Stops the stack, letting queued packets drain for up to two seconds; see {@link #shutdown(Duration)}. */
     @Override
     public void close()
     {
-        close(DEFAULT_DRAIN_TIMEOUT);
+        shutdown(DEFAULT_DRAIN_TIMEOUT);
+    }
+
+    /** {@link #shutdown(Duration)} with two seconds to drain. */
+    public ShutdownReport shutdown()
+    {
+        return shutdown(DEFAULT_DRAIN_TIMEOUT);
     }
 
     /**
@@ -172,7 +178,7 @@ public final class Stack implements AutoCloseable
      * frees whatever is still queued (counted as {@code SHUTDOWN_DISCARDED}) and closes the endpoint.
      * Idempotent; returns the same report each time.
      */
-    public synchronized ShutdownReport close(final Duration drainTimeout)
+    public synchronized ShutdownReport shutdown(final Duration drainTimeout)
     {
         if (shutdownReport != null)
         {
