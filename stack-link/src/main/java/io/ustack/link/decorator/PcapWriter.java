@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Objects;
@@ -39,13 +40,12 @@ public final class PcapWriter implements AutoCloseable
     /** Default time between flushes of buffered records. */
     public static final long DEFAULT_FLUSH_INTERVAL_NS = 1_000_000_000L;
 
-    private static final int FILE_HEADER_LENGTH = 24;
     private static final int RECORD_HEADER_LENGTH = 16;
     private static final int BUFFER_LENGTH = 256 * 1024;
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
 
-    private final Path path;
-    private final FileChannel channel;
+    private final String fileName;
+    private final WritableByteChannel channel;
     private final EpochNanoClock clock;
     private final ErrorHandler errorHandler;
     private final long flushIntervalNs;
@@ -71,24 +71,29 @@ public final class PcapWriter implements AutoCloseable
         final Path path, final EpochNanoClock clock, final long flushIntervalNs, final ErrorHandler errorHandler)
         throws IOException
     {
-        this.path = Objects.requireNonNull(path, "path");
+        this(open(path), path.toString(), clock, flushIntervalNs, errorHandler);
+    }
+
+    /** Writes to any channel (tests use one that fails on demand); {@code fileName} names it in messages. */
+    PcapWriter(
+        final WritableByteChannel channel,
+        final String fileName,
+        final EpochNanoClock clock,
+        final long flushIntervalNs,
+        final ErrorHandler errorHandler)
+        throws IOException
+    {
+        this.channel = Objects.requireNonNull(channel, "channel");
+        this.fileName = Objects.requireNonNull(fileName, "fileName");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.errorHandler = Objects.requireNonNull(errorHandler, "errorHandler");
         if (flushIntervalNs <= 0)
         {
+            channel.close();
             throw new IllegalArgumentException("pcap flushIntervalNs " + flushIntervalNs +
                 ": use a positive time, e.g. " + DEFAULT_FLUSH_INTERVAL_NS + " (1 s)");
         }
         this.flushIntervalNs = flushIntervalNs;
-        try
-        {
-            this.channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING);
-        }
-        catch (final IOException ex)
-        {
-            throw new IOException("cannot create pcap file " + path + ": " + ex, ex);
-        }
         writeFileHeader();
         this.lastFlushNs = clock.nanoTime();
     }
@@ -103,6 +108,20 @@ public final class PcapWriter implements AutoCloseable
     public static EpochNanoClock epochClock(final NanoClock clock, final long epochOffsetNs)
     {
         return () -> clock.nanoTime() + epochOffsetNs;
+    }
+
+    private static FileChannel open(final Path path) throws IOException
+    {
+        Objects.requireNonNull(path, "path");
+        try
+        {
+            return FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING);
+        }
+        catch (final IOException ex)
+        {
+            throw new IOException("cannot create pcap file " + path + ": " + ex, ex);
+        }
     }
 
     /** Records one frame (the first {@link #SNAPLEN} bytes of it), stamped now. */
@@ -175,10 +194,10 @@ public final class PcapWriter implements AutoCloseable
         }
     }
 
-    /** The file being written. */
-    public Path path()
+    /** The file being written, as given. */
+    public String fileName()
     {
-        return path;
+        return fileName;
     }
 
     /** Frames recorded (in the file or in the buffer). */
@@ -214,13 +233,20 @@ public final class PcapWriter implements AutoCloseable
         out.putInt(0);          // sigfigs
         out.putInt(SNAPLEN);
         out.putInt(LINKTYPE_ETHERNET);
-        assert out.position() == FILE_HEADER_LENGTH;
-        writeOut();
-        if (failed)
+        out.flip();
+        try
+        {
+            while (out.hasRemaining())
+            {
+                channel.write(out);
+            }
+        }
+        catch (final IOException ex)
         {
             channel.close();
-            throw new IOException("cannot write the header of pcap file " + path + " (see the reported error)");
+            throw new IOException("cannot write the header of pcap file " + fileName + ": " + ex, ex);
         }
+        out.clear();
     }
 
     private int writeOut()
@@ -253,7 +279,7 @@ public final class PcapWriter implements AutoCloseable
         failed = true;
         if (first)
         {
-            errorHandler.onError(new IOException("pcap capture to " + path + " stopped: error " + action +
+            errorHandler.onError(new IOException("pcap capture to " + fileName + " stopped: error " + action +
                 " the file (" + ex + "); the link keeps running, frames are counted as not captured", ex));
         }
     }

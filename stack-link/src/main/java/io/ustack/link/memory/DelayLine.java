@@ -135,10 +135,7 @@ public final class DelayLine
         {
             slots.putBytes(slotOffset(nextTail), slots, slotOffset, FRAME_OFFSET + span);
             statistics.onDuplicated();
-            if (engine.reorder())
-            {
-                statistics.onReordered();
-            }
+            countCopyImpairments();
             nextTail++;
         }
         positions.putLongRelease(TAIL_OFFSET, nextTail);
@@ -267,6 +264,19 @@ public final class DelayLine
             final int bitIndex = engine.corruptBitIndex();
             final int byteOffset = frameOffset + (bitIndex >>> 3);
             slots.putByte(byteOffset, (byte)(slots.getByte(byteOffset) ^ (0x80 >>> (bitIndex & 7))));
+            statistics.onCorrupted();
+        }
+    }
+
+    /** The copy of a duplicated frame is identical: held back and corrupted when the original is. */
+    private void countCopyImpairments()
+    {
+        if (engine.reorder())
+        {
+            statistics.onReordered();
+        }
+        if (engine.corrupt())
+        {
             statistics.onCorrupted();
         }
     }

@@ -42,7 +42,7 @@ public final class WireStatistics
         return reordered.get();
     }
 
-    /** Frames with one bit flipped (corruption impairment). */
+    /** Frames (copies included) with one bit flipped (corruption impairment). */
     public long corrupted()
     {
         return corrupted.get();
