@@ -16,51 +16,60 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The network layer agent: takes frames from the link agent, checks the Ethernet header, and hands each to the
- * {@link ProtocolModule} of its EtherType (IPv4, ARP, ...); gives every module a duty cycle on this thread.
+ * The network layer agent: takes frames from each interface's link agent, checks the Ethernet header, and hands
+ * each to the {@link ProtocolModule} of its EtherType (IPv4, ARP, ...); gives every module a duty cycle on this
+ * thread.
  */
-public final class IpAgent implements Agent, DescriptorHandler
+public final class IpAgent implements Agent
 {
     private final PacketBufferPool pool;
-    private final DescriptorRing fromLink;
-    private final DescriptorRing toLink;
+    private final DescriptorRing[] fromLinks;
+    private final DescriptorRing[] toLinks;
     private final StackCounters counters;
     private final NanoClock clock;
-    private final long ourMac;
     private final int batchSize;
-    private final EthernetOutput output;
+    private final NetworkInterfaces interfaces;
     private final Int2ObjectHashMap<ProtocolModule> modulesByEtherType = new Int2ObjectHashMap<>();
     private final List<ProtocolModule> moduleList = new ArrayList<>();
-    private final EthernetFrame frame = new EthernetFrame();
+    private final Dispatcher[] dispatchers;
     private ProtocolModule[] modules = new ProtocolModule[0];
     private long nowNs;
 
     /**
-     * @param pool      packet buffers
-     * @param fromLink  ring from the link agent (this agent is its only consumer)
-     * @param toLink    ring to the link agent (this agent's thread is its only producer)
-     * @param counters  the stack's counters
-     * @param clock     the stack's time
-     * @param ourMac    our hardware address
-     * @param batchSize most frames taken from the link per duty cycle
+     * @param pool       packet buffers
+     * @param interfaces the interfaces, in the order of the rings
+     * @param fromLinks  per interface, the ring from its link agent (this agent is its only consumer)
+     * @param toLinks    per interface, the ring to its link agent (this agent's thread is its only producer)
+     * @param counters   the stack's counters
+     * @param clock      the stack's time
+     * @param batchSize  most frames taken from each link per duty cycle
      */
     public IpAgent(
         final PacketBufferPool pool,
-        final DescriptorRing fromLink,
-        final DescriptorRing toLink,
+        final NetworkInterfaces interfaces,
+        final DescriptorRing[] fromLinks,
+        final DescriptorRing[] toLinks,
         final StackCounters counters,
         final NanoClock clock,
-        final long ourMac,
         final int batchSize)
     {
+        if (fromLinks.length != interfaces.count() || toLinks.length != interfaces.count())
+        {
+            throw new IllegalArgumentException("one ring pair per interface: " + interfaces.count() + " interfaces, " +
+                fromLinks.length + "/" + toLinks.length + " rings");
+        }
         this.pool = pool;
-        this.fromLink = fromLink;
-        this.toLink = toLink;
+        this.interfaces = interfaces;
+        this.fromLinks = fromLinks.clone();
+        this.toLinks = toLinks.clone();
         this.counters = counters;
         this.clock = clock;
-        this.ourMac = ourMac;
         this.batchSize = batchSize;
-        this.output = new EthernetOutput(pool, toLink, counters, ourMac);
+        this.dispatchers = new Dispatcher[interfaces.count()];
+        for (int i = 0; i < dispatchers.length; i++)
+        {
+            dispatchers[i] = new Dispatcher(interfaces.get(i));
+        }
     }
 
     /**
@@ -84,20 +93,24 @@ public final class IpAgent implements Agent, DescriptorHandler
         modulesByEtherType.put(etherType, module);
         moduleList.add(module);
         modules = moduleList.toArray(new ProtocolModule[0]);
-        module.onAttach(output);
+        module.onAttach(interfaces);
     }
 
-    /** The output modules send through. */
-    public EthernetOutput output()
+    /** The interfaces this agent serves. */
+    public NetworkInterfaces interfaces()
     {
-        return output;
+        return interfaces;
     }
 
     @Override
     public int doWork()
     {
         nowNs = clock.nanoTime();
-        int work = fromLink.drain(this, batchSize);
+        int work = 0;
+        for (int i = 0; i < fromLinks.length; i++)
+        {
+            work += fromLinks[i].drain(dispatchers[i], batchSize);
+        }
         for (final ProtocolModule module : modules)
         {
             work += module.doWork(nowNs);
@@ -105,55 +118,22 @@ public final class IpAgent implements Agent, DescriptorHandler
         return work;
     }
 
-    @Override
-    public void onDescriptor(final int bufferId, final int offset, final int length, final int flags)
-    {
-        try
-        {
-            dispatch(bufferId, offset, length, flags);
-        }
-        finally
-        {
-            pool.release(bufferId);
-        }
-    }
-
-    private void dispatch(final int bufferId, final int offset, final int length, final int flags)
-    {
-        if (!frame.tryWrap(pool.buffer(bufferId), offset, length))
-        {
-            counters.drop(frame.failure());
-            return;
-        }
-        final long destination = frame.destination();
-        if (destination != ourMac && destination != MacAddress.BROADCAST)
-        {
-            counters.drop(DropReason.LINK_NOT_FOR_US);
-            return;
-        }
-        final ProtocolModule module = modulesByEtherType.get(frame.etherType());
-        if (module == null)
-        {
-            counters.drop(DropReason.LINK_UNKNOWN_ETHERTYPE);
-            return;
-        }
-        counters.increment(CounterDescriptor.FRAMES_DISPATCHED);
-        module.onFrame(frame.buffer(), offset, length, flags, nowNs);
-    }
-
     /**
-     * Frees every buffer still queued from the link, counting each as {@link DropReason#SHUTDOWN_DISCARDED}.
-     * Only call once the link agent has stopped.
+     * Frees every buffer still queued from the links, counting each as {@link DropReason#SHUTDOWN_DISCARDED}.
+     * Only call once the link agents have stopped.
      *
      * @return how many were discarded
      */
     public int discardPending()
     {
         int discarded = 0;
-        int n;
-        while ((n = fromLink.drain(this::discard, Integer.MAX_VALUE)) > 0)
+        for (final DescriptorRing ring : fromLinks)
         {
-            discarded += n;
+            int n;
+            while ((n = ring.drain(this::discard, Integer.MAX_VALUE)) > 0)
+            {
+                discarded += n;
+            }
         }
         return discarded;
     }
@@ -164,15 +144,68 @@ public final class IpAgent implements Agent, DescriptorHandler
         counters.drop(DropReason.SHUTDOWN_DISCARDED);
     }
 
-    /** Descriptors waiting in either ring this agent touches: zero when the stack is quiet. */
+    /** Descriptors waiting in the rings this agent touches: zero when the stack is quiet. */
     public int pendingDescriptors()
     {
-        return fromLink.size() + toLink.size();
+        int pending = 0;
+        for (int i = 0; i < fromLinks.length; i++)
+        {
+            pending += fromLinks[i].size() + toLinks[i].size();
+        }
+        return pending;
     }
 
     @Override
     public String roleName()
     {
         return "ip";
+    }
+
+    /** Checks and dispatches the frames of one interface; one per interface so the index needs no lookup. */
+    private final class Dispatcher implements DescriptorHandler
+    {
+        private final NetworkInterface networkInterface;
+        private final EthernetFrame frame = new EthernetFrame();
+
+        Dispatcher(final NetworkInterface networkInterface)
+        {
+            this.networkInterface = networkInterface;
+        }
+
+        @Override
+        public void onDescriptor(final int bufferId, final int offset, final int length, final int flags)
+        {
+            try
+            {
+                dispatch(bufferId, offset, length, flags);
+            }
+            finally
+            {
+                pool.release(bufferId);
+            }
+        }
+
+        private void dispatch(final int bufferId, final int offset, final int length, final int flags)
+        {
+            if (!frame.tryWrap(pool.buffer(bufferId), offset, length))
+            {
+                counters.drop(frame.failure());
+                return;
+            }
+            final long destination = frame.destination();
+            if (destination != networkInterface.mac() && destination != MacAddress.BROADCAST)
+            {
+                counters.drop(DropReason.LINK_NOT_FOR_US);
+                return;
+            }
+            final ProtocolModule module = modulesByEtherType.get(frame.etherType());
+            if (module == null)
+            {
+                counters.drop(DropReason.LINK_UNKNOWN_ETHERTYPE);
+                return;
+            }
+            counters.increment(CounterDescriptor.FRAMES_DISPATCHED);
+            module.onFrame(networkInterface.index(), frame.buffer(), offset, length, flags, nowNs);
+        }
     }
 }

@@ -7,23 +7,24 @@ import org.agrona.DirectBuffer;
  * cycle to send frames and run timers. IPv4 and ARP are modules; so is the link probe of the demo.
  *
  * <p>Everything is called on the network agent's thread, so a module needs no locks for its own state, and may
- * send through the {@link EthernetOutput} it was given at any time during these calls.
+ * send through any interface's {@link EthernetOutput} at any time during these calls.
  */
 public interface ProtocolModule
 {
     /** The EtherType whose frames this module receives. */
     int etherType();
 
-    /** Called once when the stack is assembled, with the way out. */
-    void onAttach(EthernetOutput output);
+    /** Called once when the stack is assembled, with the interfaces frames come from and go out through. */
+    void onAttach(NetworkInterfaces interfaces);
 
     /**
      * One received frame of this module's EtherType, already checked as Ethernet II and addressed to us. The bytes
      * are only valid during the call; the network agent frees the buffer afterwards.
      *
-     * @param nowNs the stack's current time
+     * @param interfaceIndex the interface it arrived on
+     * @param nowNs          the stack's current time
      */
-    void onFrame(DirectBuffer buffer, int frameOffset, int frameLength, int flags, long nowNs);
+    void onFrame(int interfaceIndex, DirectBuffer buffer, int frameOffset, int frameLength, int flags, long nowNs);
 
     /**
      * A duty cycle: send what is ready, fire due timers.

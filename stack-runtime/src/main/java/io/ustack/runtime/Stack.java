@@ -6,9 +6,14 @@ import io.ustack.api.config.ThreadingMode;
 import io.ustack.api.counter.StackCounters;
 import io.ustack.api.link.LinkEndpoint;
 import io.ustack.api.ring.DescriptorRing;
+import io.ustack.api.net.Ipv4Prefix;
+import io.ustack.ip.EthernetOutput;
 import io.ustack.ip.IpAgent;
+import io.ustack.ip.NetworkInterface;
+import io.ustack.ip.NetworkInterfaces;
 import io.ustack.ip.ProtocolModule;
 import io.ustack.link.LinkAgent;
+import io.ustack.link.wire.EthernetFrame;
 import io.ustack.runtime.ring.DescriptorRings;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.Agent;
@@ -31,7 +36,7 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <pre>
  *   modules (IPv4, ARP, ...)  -- on the IpAgent thread
- *   IpAgent   &lt;-- ring up -- / -- ring down --&gt;   LinkAgent   &lt;--&gt;   LinkEndpoint
+ *   IpAgent   &lt;-- ring up -- / -- ring down --&gt;   LinkAgent (one per interface)   &lt;--&gt;   LinkEndpoint
  * </pre>
  */
 public final class Stack implements AutoCloseable
@@ -39,10 +44,10 @@ public final class Stack implements AutoCloseable
     private static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(2);
 
     private final StackConfig config;
-    private final LinkEndpoint endpoint;
+    private final List<LinkEndpoint> endpoints;
     private final StackCounters counters;
     private final PacketBufferPool pool;
-    private final LinkAgent linkAgent;
+    private final LinkAgent[] linkAgents;
     private final IpAgent ipAgent;
     private final CompositeAgent invokerAgent;
     private final CachedNanoClock invokerClock;
@@ -52,32 +57,57 @@ public final class Stack implements AutoCloseable
     private boolean started;
     private ShutdownReport shutdownReport;
 
-    private Stack(final StackConfig config, final LinkEndpoint endpoint, final NanoClock clock,
-        final List<ProtocolModule> modules)
+    private Stack(final Builder builder)
     {
-        this.config = config;
-        this.endpoint = endpoint;
+        this.config = builder.config;
+        this.endpoints = List.copyOf(builder.endpoints);
         this.counters = StackCounters.inMemory(config.name());
         this.pool = new PacketBufferPool(config.bufferSlots(), config.bufferSlotSize());
-        final DescriptorRing up = DescriptorRings.create(config.ringKind(), config.ringCapacity());
-        final DescriptorRing down = DescriptorRings.create(config.ringKind(), config.ringCapacity());
         final boolean invoker = config.threadingMode() == ThreadingMode.INVOKER;
         this.invokerClock = invoker ? new CachedNanoClock() : null;
-        final NanoClock agentClock = invoker ? invokerClock : clock;
-        this.linkAgent = new LinkAgent(endpoint, pool, up, down, counters, config.linkBatchSize());
-        this.ipAgent = new IpAgent(pool, up, down, counters, agentClock, endpoint.macAddress(),
+        final NanoClock agentClock = invoker ? invokerClock : builder.clock;
+
+        final int count = endpoints.size();
+        final DescriptorRing[] up = new DescriptorRing[count];
+        final DescriptorRing[] down = new DescriptorRing[count];
+        final List<NetworkInterface> interfaces = new ArrayList<>(count);
+        this.linkAgents = new LinkAgent[count];
+        for (int i = 0; i < count; i++)
+        {
+            final LinkEndpoint endpoint = endpoints.get(i);
+            up[i] = DescriptorRings.create(config.ringKind(), config.ringCapacity());
+            down[i] = DescriptorRings.create(config.ringKind(), config.ringCapacity());
+            linkAgents[i] = new LinkAgent(endpoint, pool, up[i], down[i], counters, config.linkBatchSize());
+            interfaces.add(new NetworkInterface(i, endpoint.name(), endpoint.macAddress(), builder.addresses.get(i),
+                Math.min(config.mtu(), endpoint.mtu()),
+                new EthernetOutput(pool, down[i], counters, endpoint.macAddress())));
+        }
+        this.ipAgent = new IpAgent(pool, new NetworkInterfaces(interfaces), up, down, counters, agentClock,
             config.linkBatchSize());
-        for (final ProtocolModule module : modules)
+        for (final ProtocolModule module : builder.modules)
         {
             ipAgent.register(module);
         }
-        this.invokerAgent = invoker ? new CompositeAgent(linkAgent, ipAgent) : null;
+        this.invokerAgent = invoker ? new CompositeAgent(allAgents()) : null;
     }
 
-    /** Starts describing a stack over {@code endpoint}. */
+    private List<Agent> allAgents()
+    {
+        final List<Agent> agents = new ArrayList<>(List.of(linkAgents));
+        agents.add(ipAgent);
+        return agents;
+    }
+
+    /** Starts describing a stack; add at least one interface with {@link Builder#iface}. */
+    public static Builder builder(final StackConfig config)
+    {
+        return new Builder(config);
+    }
+
+    /** Starts describing a stack with one interface, without an IP address: {@code builder(config).iface(endpoint)}. */
     public static Builder builder(final StackConfig config, final LinkEndpoint endpoint)
     {
-        return new Builder(config, endpoint);
+        return new Builder(config).iface(endpoint);
     }
 
     /**
@@ -97,11 +127,13 @@ public final class Stack implements AutoCloseable
                 invokerAgent.onStart();
                 break;
             case SHARED:
-                startRunner(new CompositeAgent(linkAgent, ipAgent));
+                startRunner(new CompositeAgent(allAgents()));
                 break;
             case DEDICATED:
-                startRunner(linkAgent);
-                startRunner(ipAgent);
+                for (final Agent agent : allAgents())
+                {
+                    startRunner(agent);
+                }
                 break;
             default:
                 throw new IllegalStateException("unknown threading mode " + config.threadingMode());
@@ -193,8 +225,12 @@ public final class Stack implements AutoCloseable
         {
             CloseHelper.closeAll(runners);
         }
-        endpoint.close();
-        final int discarded = ipAgent.discardPending() + linkAgent.discardPending();
+        int discarded = ipAgent.discardPending();
+        for (int i = 0; i < linkAgents.length; i++)
+        {
+            endpoints.get(i).close();
+            discarded += linkAgents[i].discardPending();
+        }
         shutdownReport = new ShutdownReport(drained || !started, discarded, pool.inUse(), agentErrors.get());
         return shutdownReport;
     }
@@ -238,10 +274,16 @@ public final class Stack implements AutoCloseable
         return pool;
     }
 
-    /** The device under the stack. */
-    public LinkEndpoint endpoint()
+    /** The devices under the stack, in interface order. */
+    public List<LinkEndpoint> endpoints()
     {
-        return endpoint;
+        return endpoints;
+    }
+
+    /** The interfaces as the network layer sees them (index, MAC, address, MTU). */
+    public NetworkInterfaces interfaces()
+    {
+        return ipAgent.interfaces();
     }
 
     /** Exceptions agents have raised (each one a bug): 0 in a healthy stack. */
@@ -260,14 +302,42 @@ public final class Stack implements AutoCloseable
     public static final class Builder
     {
         private final StackConfig config;
-        private final LinkEndpoint endpoint;
+        private final List<LinkEndpoint> endpoints = new ArrayList<>();
+        private final List<Ipv4Prefix> addresses = new ArrayList<>();
         private final List<ProtocolModule> modules = new ArrayList<>();
         private NanoClock clock = new SystemNanoClock();
 
-        private Builder(final StackConfig config, final LinkEndpoint endpoint)
+        private Builder(final StackConfig config)
         {
             this.config = Objects.requireNonNull(config, "config");
-            this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
+        }
+
+        /** Adds an interface that carries no IP (e.g. for the link probe). */
+        public Builder iface(final LinkEndpoint endpoint)
+        {
+            return iface(endpoint, (Ipv4Prefix)null);
+        }
+
+        /** Adds an interface with our IPv4 address and subnet on it, e.g. {@code "198.18.0.1/24"}. */
+        public Builder iface(final LinkEndpoint endpoint, final String addressAndPrefix)
+        {
+            return iface(endpoint, Ipv4Prefix.parse(addressAndPrefix));
+        }
+
+        /** Adds an interface; {@code address} may be null for a link without IP. */
+        public Builder iface(final LinkEndpoint endpoint, final Ipv4Prefix address)
+        {
+            Objects.requireNonNull(endpoint, "endpoint");
+            final int largestFrame = endpoint.mtu() + EthernetFrame.HEADER_LENGTH;
+            if (largestFrame > config.bufferSlotSize())
+            {
+                throw new IllegalArgumentException("endpoint " + endpoint.name() + " carries " + endpoint.mtu() +
+                    "-byte packets, which do not fit " + config.bufferSlotSize() +
+                    "-byte packet buffers: raise bufferSlotSize to at least " + ((largestFrame + 63) / 64 * 64));
+            }
+            endpoints.add(endpoint);
+            addresses.add(address);
+            return this;
         }
 
         /** The time source of threaded stacks (INVOKER stacks take time from {@link Stack#poll(long)}). */
@@ -287,13 +357,11 @@ public final class Stack implements AutoCloseable
         /** Builds the stack (not started). */
         public Stack build()
         {
-            if (endpoint.mtu() < config.mtu())
+            if (endpoints.isEmpty())
             {
-                throw new IllegalArgumentException("stack " + config.name() + " wants MTU " + config.mtu() +
-                    " but endpoint " + endpoint.name() + " carries only " + endpoint.mtu() +
-                    ": lower the stack MTU or raise the endpoint's");
+                throw new IllegalArgumentException("stack " + config.name() + " has no interface: add one with iface()");
             }
-            return new Stack(config, endpoint, clock, modules);
+            return new Stack(this);
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.ustack.runtime;
 
 import io.ustack.ip.EthernetOutput;
+import io.ustack.ip.NetworkInterfaces;
 import io.ustack.ip.ProtocolModule;
 import org.agrona.DirectBuffer;
 
@@ -29,14 +30,15 @@ final class RecordingModule implements ProtocolModule
     }
 
     @Override
-    public void onAttach(final EthernetOutput output)
+    public void onAttach(final NetworkInterfaces interfaces)
     {
+        final EthernetOutput output = interfaces.get(0).output();
         this.output = output;
     }
 
     @Override
-    public void onFrame(final DirectBuffer buffer, final int frameOffset, final int frameLength, final int flags,
-        final long nowNs)
+    public void onFrame(final int interfaceIndex, final DirectBuffer buffer, final int frameOffset,
+        final int frameLength, final int flags, final long nowNs)
     {
         final byte[] copy = new byte[frameLength];
         buffer.getBytes(frameOffset, copy);

@@ -1,6 +1,7 @@
 package io.ustack.runtime.probe;
 
 import io.ustack.ip.EthernetOutput;
+import io.ustack.ip.NetworkInterfaces;
 import io.ustack.ip.ProtocolModule;
 import io.ustack.link.wire.EthernetFrame;
 import org.agrona.DirectBuffer;
@@ -12,7 +13,7 @@ import org.agrona.DirectBuffer;
 public final class LinkProbeReflector implements ProtocolModule
 {
     private final EthernetFrame frame = new EthernetFrame();
-    private EthernetOutput output;
+    private NetworkInterfaces interfaces;
     private long reflected;
 
     @Override
@@ -22,15 +23,16 @@ public final class LinkProbeReflector implements ProtocolModule
     }
 
     @Override
-    public void onAttach(final EthernetOutput output)
+    public void onAttach(final NetworkInterfaces interfaces)
     {
-        this.output = output;
+        this.interfaces = interfaces;
     }
 
     @Override
-    public void onFrame(final DirectBuffer buffer, final int frameOffset, final int frameLength, final int flags,
-        final long nowNs)
+    public void onFrame(final int interfaceIndex, final DirectBuffer buffer, final int frameOffset,
+        final int frameLength, final int flags, final long nowNs)
     {
+        final EthernetOutput output = interfaces.get(interfaceIndex).output(); // answer on the arrival link
         if (!frame.tryWrap(buffer, frameOffset, frameLength) || frameLength > output.maxFrameLength())
         {
             return;

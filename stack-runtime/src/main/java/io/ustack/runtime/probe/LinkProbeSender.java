@@ -1,6 +1,7 @@
 package io.ustack.runtime.probe;
 
 import io.ustack.ip.EthernetOutput;
+import io.ustack.ip.NetworkInterfaces;
 import io.ustack.ip.ProtocolModule;
 import io.ustack.link.wire.EthernetFrame;
 import org.agrona.DirectBuffer;
@@ -73,8 +74,9 @@ public final class LinkProbeSender implements ProtocolModule
     }
 
     @Override
-    public void onAttach(final EthernetOutput output)
+    public void onAttach(final NetworkInterfaces interfaces)
     {
+        final EthernetOutput output = interfaces.get(0).output();
         if (payloadLength + EthernetFrame.HEADER_LENGTH > output.maxFrameLength())
         {
             throw new IllegalArgumentException("probe payload " + payloadLength + " bytes does not fit a " +
@@ -118,8 +120,8 @@ public final class LinkProbeSender implements ProtocolModule
     }
 
     @Override
-    public void onFrame(final DirectBuffer buffer, final int frameOffset, final int frameLength, final int flags,
-        final long nowNs)
+    public void onFrame(final int interfaceIndex, final DirectBuffer buffer, final int frameOffset,
+        final int frameLength, final int flags, final long nowNs)
     {
         if (!frame.tryWrap(buffer, frameOffset, frameLength) || frame.payloadLength() < payloadLength)
         {
