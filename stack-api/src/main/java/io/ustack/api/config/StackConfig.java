@@ -24,6 +24,19 @@ public final class StackConfig
     private final int bufferSlotSize;
     private final int mtu;
     private final int linkBatchSize;
+    private final int ipDefaultTtl;
+    private final int reassemblyTimeoutMs;
+    private final int reassemblyMemoryBytes;
+    private final int arpEntryLifetimeMs;
+    private final int arpRetryIntervalMs;
+    private final int arpMaxRetries;
+    private final int arpQueuePerNeighbour;
+    private final int icmpErrorsPerSecond;
+    private final int icmpErrorBurst;
+    private final int udpReceiveQueueBytes;
+    private final int ephemeralPortFirst;
+    private final int ephemeralPortLast;
+    private final long randomSeed;
 
     private StackConfig(final Builder b)
     {
@@ -36,6 +49,19 @@ public final class StackConfig
         this.bufferSlotSize = b.bufferSlotSize;
         this.mtu = b.mtu;
         this.linkBatchSize = b.linkBatchSize;
+        this.ipDefaultTtl = b.ipDefaultTtl;
+        this.reassemblyTimeoutMs = b.reassemblyTimeoutMs;
+        this.reassemblyMemoryBytes = b.reassemblyMemoryBytes;
+        this.arpEntryLifetimeMs = b.arpEntryLifetimeMs;
+        this.arpRetryIntervalMs = b.arpRetryIntervalMs;
+        this.arpMaxRetries = b.arpMaxRetries;
+        this.arpQueuePerNeighbour = b.arpQueuePerNeighbour;
+        this.icmpErrorsPerSecond = b.icmpErrorsPerSecond;
+        this.icmpErrorBurst = b.icmpErrorBurst;
+        this.udpReceiveQueueBytes = b.udpReceiveQueueBytes;
+        this.ephemeralPortFirst = b.ephemeralPortFirst;
+        this.ephemeralPortLast = b.ephemeralPortLast;
+        this.randomSeed = b.randomSeed;
     }
 
     /** A builder holding the defaults. */
@@ -98,6 +124,87 @@ public final class StackConfig
         return linkBatchSize;
     }
 
+    /** TTL of datagrams the stack originates (RFC 1122 §3.2.1.7). */
+    public int ipDefaultTtl()
+    {
+        return ipDefaultTtl;
+    }
+
+    /** How long fragments of an incomplete datagram are kept (RFC 1122 §3.3.2: 60..120 s recommended). */
+    public int reassemblyTimeoutMs()
+    {
+        return reassemblyTimeoutMs;
+    }
+
+    /** Most bytes all incomplete datagrams together may hold. */
+    public int reassemblyMemoryBytes()
+    {
+        return reassemblyMemoryBytes;
+    }
+
+    /** How long a resolved neighbour is trusted before it is re-validated. */
+    public int arpEntryLifetimeMs()
+    {
+        return arpEntryLifetimeMs;
+    }
+
+    /** Time between ARP requests for an unresolved neighbour. */
+    public int arpRetryIntervalMs()
+    {
+        return arpRetryIntervalMs;
+    }
+
+    /** ARP requests sent before a neighbour is declared unreachable. */
+    public int arpMaxRetries()
+    {
+        return arpMaxRetries;
+    }
+
+    /** Packets held per neighbour while it is being resolved. */
+    public int arpQueuePerNeighbour()
+    {
+        return arpQueuePerNeighbour;
+    }
+
+    /** Rate limit of ICMP errors the stack sends (RFC 1812 §4.3.2.8 style token bucket). */
+    public int icmpErrorsPerSecond()
+    {
+        return icmpErrorsPerSecond;
+    }
+
+    /** Burst allowance of that limit. */
+    public int icmpErrorBurst()
+    {
+        return icmpErrorBurst;
+    }
+
+    /** Bytes of received datagrams queued per UDP socket before new ones are dropped. */
+    public int udpReceiveQueueBytes()
+    {
+        return udpReceiveQueueBytes;
+    }
+
+    /** First port handed out to unbound sockets (RFC 6335 §6). */
+    public int ephemeralPortFirst()
+    {
+        return ephemeralPortFirst;
+    }
+
+    /** Last port handed out to unbound sockets. */
+    public int ephemeralPortLast()
+    {
+        return ephemeralPortLast;
+    }
+
+    /**
+     * Seed of the stack's randomness (IP identification offsets, ephemeral ports, ARP jitter): a fixed value makes
+     * runs repeatable; 0 (the default) means a fresh seed from {@link java.security.SecureRandom}.
+     */
+    public long randomSeed()
+    {
+        return randomSeed;
+    }
+
     @Override
     public String toString()
     {
@@ -118,6 +225,19 @@ public final class StackConfig
         private int bufferSlotSize = 2048;
         private int mtu = 1500;
         private int linkBatchSize = 64;
+        private int ipDefaultTtl = 64;
+        private int reassemblyTimeoutMs = 60_000;
+        private int reassemblyMemoryBytes = 4 << 20;
+        private int arpEntryLifetimeMs = 60_000;
+        private int arpRetryIntervalMs = 1_000;
+        private int arpMaxRetries = 3;
+        private int arpQueuePerNeighbour = 16;
+        private int icmpErrorsPerSecond = 100;
+        private int icmpErrorBurst = 20;
+        private int udpReceiveQueueBytes = 256 << 10;
+        private int ephemeralPortFirst = 32_768;
+        private int ephemeralPortLast = 60_999;
+        private long randomSeed;
 
         private Builder()
         {
@@ -186,6 +306,97 @@ public final class StackConfig
             return this;
         }
 
+        /** See {@link StackConfig#ipDefaultTtl()}. */
+        public Builder ipDefaultTtl(final int ipDefaultTtl)
+        {
+            this.ipDefaultTtl = ipDefaultTtl;
+            return this;
+        }
+
+        /** See {@link StackConfig#reassemblyTimeoutMs()}. */
+        public Builder reassemblyTimeoutMs(final int reassemblyTimeoutMs)
+        {
+            this.reassemblyTimeoutMs = reassemblyTimeoutMs;
+            return this;
+        }
+
+        /** See {@link StackConfig#reassemblyMemoryBytes()}. */
+        public Builder reassemblyMemoryBytes(final int reassemblyMemoryBytes)
+        {
+            this.reassemblyMemoryBytes = reassemblyMemoryBytes;
+            return this;
+        }
+
+        /** See {@link StackConfig#arpEntryLifetimeMs()}. */
+        public Builder arpEntryLifetimeMs(final int arpEntryLifetimeMs)
+        {
+            this.arpEntryLifetimeMs = arpEntryLifetimeMs;
+            return this;
+        }
+
+        /** See {@link StackConfig#arpRetryIntervalMs()}. */
+        public Builder arpRetryIntervalMs(final int arpRetryIntervalMs)
+        {
+            this.arpRetryIntervalMs = arpRetryIntervalMs;
+            return this;
+        }
+
+        /** See {@link StackConfig#arpMaxRetries()}. */
+        public Builder arpMaxRetries(final int arpMaxRetries)
+        {
+            this.arpMaxRetries = arpMaxRetries;
+            return this;
+        }
+
+        /** See {@link StackConfig#arpQueuePerNeighbour()}. */
+        public Builder arpQueuePerNeighbour(final int arpQueuePerNeighbour)
+        {
+            this.arpQueuePerNeighbour = arpQueuePerNeighbour;
+            return this;
+        }
+
+        /** See {@link StackConfig#icmpErrorsPerSecond()}. */
+        public Builder icmpErrorsPerSecond(final int icmpErrorsPerSecond)
+        {
+            this.icmpErrorsPerSecond = icmpErrorsPerSecond;
+            return this;
+        }
+
+        /** See {@link StackConfig#icmpErrorBurst()}. */
+        public Builder icmpErrorBurst(final int icmpErrorBurst)
+        {
+            this.icmpErrorBurst = icmpErrorBurst;
+            return this;
+        }
+
+        /** See {@link StackConfig#udpReceiveQueueBytes()}. */
+        public Builder udpReceiveQueueBytes(final int udpReceiveQueueBytes)
+        {
+            this.udpReceiveQueueBytes = udpReceiveQueueBytes;
+            return this;
+        }
+
+        /** See {@link StackConfig#ephemeralPortFirst()}. */
+        public Builder ephemeralPortFirst(final int ephemeralPortFirst)
+        {
+            this.ephemeralPortFirst = ephemeralPortFirst;
+            return this;
+        }
+
+        /** See {@link StackConfig#ephemeralPortLast()}. */
+        public Builder ephemeralPortLast(final int ephemeralPortLast)
+        {
+            this.ephemeralPortLast = ephemeralPortLast;
+            return this;
+        }
+
+        /** See {@link StackConfig#randomSeed()}. */
+        public Builder randomSeed(final long randomSeed)
+        {
+            this.randomSeed = randomSeed;
+            return this;
+        }
+
         /**
          * Checks every setting and builds the configuration.
          *
@@ -231,11 +442,38 @@ public final class StackConfig
             {
                 problems.append("\n - linkBatchSize ").append(linkBatchSize).append(": use 1 to 4096");
             }
+            requireRange(problems, "ipDefaultTtl", ipDefaultTtl, 1, 255);
+            requireRange(problems, "reassemblyTimeoutMs", reassemblyTimeoutMs, 1, 120000);
+            requireRange(problems, "reassemblyMemoryBytes", reassemblyMemoryBytes, 65536, 1073741824);
+            requireRange(problems, "arpEntryLifetimeMs", arpEntryLifetimeMs, 1000, 3600000);
+            requireRange(problems, "arpRetryIntervalMs", arpRetryIntervalMs, 10, 60000);
+            requireRange(problems, "arpMaxRetries", arpMaxRetries, 1, 20);
+            requireRange(problems, "arpQueuePerNeighbour", arpQueuePerNeighbour, 1, 1024);
+            requireRange(problems, "icmpErrorsPerSecond", icmpErrorsPerSecond, 1, 100000);
+            requireRange(problems, "icmpErrorBurst", icmpErrorBurst, 1, 100000);
+            requireRange(problems, "udpReceiveQueueBytes", udpReceiveQueueBytes, 4096, 1073741824);
+            requireRange(problems, "ephemeralPortFirst", ephemeralPortFirst, 1024, 65535);
+            requireRange(problems, "ephemeralPortLast", ephemeralPortLast, 1024, 65535);
+            if (ephemeralPortFirst > ephemeralPortLast)
+            {
+                problems.append("\n - ephemeralPortFirst ").append(ephemeralPortFirst)
+                    .append(" is above ephemeralPortLast ").append(ephemeralPortLast).append(": swap them");
+            }
             if (problems.length() > 0)
             {
                 throw new IllegalArgumentException("invalid stack configuration:" + problems);
             }
             return new StackConfig(this);
+        }
+
+        private static void requireRange(final StringBuilder problems, final String setting, final int value,
+            final int low, final int high)
+        {
+            if (value < low || value > high)
+            {
+                problems.append("\n - ").append(setting).append(' ').append(value).append(": use ").append(low)
+                    .append(" to ").append(high);
+            }
         }
 
         private static void requireNonNull(final StringBuilder problems, final String setting, final Object value)

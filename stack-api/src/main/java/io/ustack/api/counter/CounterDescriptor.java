@@ -21,7 +21,31 @@ public enum CounterDescriptor
     /** Descriptors passed down from the network agent to the link agent. */
     DESCRIPTORS_DOWN(Layer.PLUMBING, "descriptors network->link"),
     /** Descriptors passed up from the link agent to the network agent. */
-    DESCRIPTORS_UP(Layer.PLUMBING, "descriptors link->network");
+    DESCRIPTORS_UP(Layer.PLUMBING, "descriptors link->network"),
+    /** IPv4 datagrams delivered to a transport (after reassembly). */
+    IPV4_DELIVERED(Layer.IP, "IPv4 datagrams delivered"),
+    /** IPv4 datagrams sent (before fragmentation). */
+    IPV4_SENT(Layer.IP, "IPv4 datagrams sent"),
+    /** Fragments made from outgoing datagrams. */
+    IPV4_FRAGMENTS_SENT(Layer.IP, "IPv4 fragments sent"),
+    /** Datagrams completed from fragments. */
+    IPV4_REASSEMBLED(Layer.IP, "IPv4 datagrams reassembled"),
+    /** ARP requests sent (including gratuitous). */
+    ARP_REQUESTS_SENT(Layer.IP, "ARP requests sent"),
+    /** ARP replies sent. */
+    ARP_REPLIES_SENT(Layer.IP, "ARP replies sent"),
+    /** ICMP echo replies sent. */
+    ICMP_ECHO_REPLIES_SENT(Layer.IP, "ICMP echo replies sent"),
+    /** ICMP errors sent. */
+    ICMP_ERRORS_SENT(Layer.IP, "ICMP errors sent"),
+    /** ICMP errors not sent because of the rate limit. */
+    ICMP_ERRORS_RATE_LIMITED(Layer.IP, "ICMP errors suppressed by rate limit"),
+    /** ICMP errors received and handed to a transport. */
+    ICMP_ERRORS_RECEIVED(Layer.IP, "ICMP errors received"),
+    /** UDP datagrams queued to sockets. */
+    UDP_DELIVERED(Layer.UDP, "UDP datagrams delivered"),
+    /** UDP datagrams sent. */
+    UDP_SENT(Layer.UDP, "UDP datagrams sent");
 
     private final Layer layer;
     private final String label;

@@ -55,6 +55,42 @@ public enum DropReason
     ICMP_TRUNCATED(Layer.IP, "ICMP shorter than its header"),
     /** ICMP checksum mismatch. */
     ICMP_BAD_CHECKSUM(Layer.IP, "ICMP checksum mismatch"),
+    /** Destination is none of our addresses nor a broadcast we accept (we do not forward). */
+    IPV4_NOT_FOR_US(Layer.IP, "IPv4 destination not ours"),
+    /** Source is a broadcast, multicast, loopback or our own address (RFC 1122 §3.2.1.3). */
+    IPV4_BAD_SOURCE(Layer.IP, "IPv4 source address invalid"),
+    /** TTL of 0 on arrival. */
+    IPV4_TTL_EXPIRED(Layer.IP, "IPv4 TTL 0"),
+    /** No transport for the protocol number (answered with protocol unreachable). */
+    IPV4_UNKNOWN_PROTOCOL(Layer.IP, "IPv4 protocol not supported"),
+    /** A fragment overlapping another of the same datagram: the whole datagram is dropped. */
+    IPV4_FRAGMENT_OVERLAP(Layer.IP, "IPv4 fragment overlaps another"),
+    /** An exact copy of a fragment already held. */
+    IPV4_FRAGMENT_DUPLICATE(Layer.IP, "IPv4 fragment duplicate"),
+    /** A fragment that would make the datagram larger than 65,535 bytes. */
+    IPV4_REASSEMBLY_TOO_LARGE(Layer.IP, "IPv4 reassembly past 65535 bytes"),
+    /** Fragments freed because their datagram did not complete in time. */
+    IPV4_REASSEMBLY_TIMEOUT(Layer.IP, "IPv4 reassembly timed out"),
+    /** A fragment refused because pending fragments hit the memory limit. */
+    IPV4_REASSEMBLY_MEMORY_LIMIT(Layer.IP, "IPv4 reassembly memory limit"),
+    /** Outgoing datagram with no route to its destination. */
+    IPV4_NO_ROUTE(Layer.IP, "IPv4 no route (outgoing)"),
+    /** Outgoing datagram larger than the path MTU with DF set. */
+    IPV4_TOO_BIG_DONT_FRAGMENT(Layer.IP, "IPv4 too big with DF (outgoing)"),
+    /** ARP packet whose target address is not ours (normal on a shared link, counted all the same). */
+    ARP_NOT_FOR_US(Layer.IP, "ARP target not ours"),
+    /** ARP with a broadcast/multicast sender MAC or a sender claiming one of our addresses. */
+    ARP_BAD_SENDER(Layer.IP, "ARP sender invalid or conflicting"),
+    /** Packet held for ARP dropped because its neighbour never answered. */
+    ARP_RESOLUTION_FAILED(Layer.IP, "ARP resolution failed"),
+    /** Packet not held because its neighbour's queue was full. */
+    ARP_HOLD_QUEUE_FULL(Layer.IP, "ARP hold queue full"),
+    /** ICMP type we do not act on. */
+    ICMP_UNHANDLED_TYPE(Layer.IP, "ICMP type not handled"),
+    /** ICMP error whose quote is too short or names a flow no transport owns. */
+    ICMP_ERROR_UNMATCHED(Layer.IP, "ICMP error for unknown flow"),
+    /** Echo reply matching no outstanding ping. */
+    ICMP_ECHO_REPLY_UNMATCHED(Layer.IP, "ICMP echo reply unmatched"),
 
     // ---- UDP ---------------------------------------------------------------------------------------------------
     /** Shorter than the 8-byte UDP header. */
@@ -63,6 +99,12 @@ public enum DropReason
     UDP_BAD_LENGTH(Layer.UDP, "UDP length invalid"),
     /** Non-zero checksum that does not verify. */
     UDP_BAD_CHECKSUM(Layer.UDP, "UDP checksum mismatch"),
+    /** No socket bound to the destination port (answered with port unreachable). */
+    UDP_NO_SOCKET(Layer.UDP, "UDP no socket on port"),
+    /** The socket's receive queue was full. */
+    UDP_RECEIVE_QUEUE_FULL(Layer.UDP, "UDP socket receive queue full"),
+    /** A datagram from another peer than the one a connected socket is connected to. */
+    UDP_NOT_FROM_PEER(Layer.UDP, "UDP datagram not from connected peer"),
 
     // ---- TCP ---------------------------------------------------------------------------------------------------
     /** Shorter than the 20-byte TCP header. */

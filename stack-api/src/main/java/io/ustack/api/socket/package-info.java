@@ -1,0 +1,2 @@
+/** What applications hold: socket handles, address holders, ping results. */
+package io.ustack.api.socket;

@@ -1,0 +1,75 @@
+package io.ustack.ip.ipv4;
+
+import org.agrona.MutableDirectBuffer;
+
+/**
+ * How a transport sends an IPv4 datagram without copying its payload: claim a packet buffer, write the transport
+ * header and payload at {@link #PAYLOAD_OFFSET}, then {@link #send}. The IPv4 module writes the IPv4 and Ethernet
+ * headers in front, fragments when the route's MTU requires it, and resolves the next hop. Network-agent thread only.
+ */
+public interface Ipv4Sender
+{
+    /** Where the transport's bytes start in a claimed buffer: room for Ethernet (14) and IPv4 (20) headers. */
+    int PAYLOAD_OFFSET = 14 + 20;
+
+    /** Flag for {@link #send}: set DF (RFC 791); TCP sends with it (RFC 1191 path MTU discovery). */
+    int DONT_FRAGMENT = 1;
+
+    /** {@link #send} result: handed to the link. */
+    int SENT = 0;
+    /** {@link #send} result: held until ARP resolves the next hop; a failure comes later as an ICMP error. */
+    int QUEUED_FOR_RESOLUTION = 1;
+    /** {@link #send} result: no route to the destination. */
+    int NO_ROUTE = -1;
+    /** {@link #send} result: DF set and larger than the path MTU ({@link #pathMtu} says how large may go). */
+    int TOO_BIG = -2;
+    /** {@link #send} result: no packet buffer (e.g. for fragments) or the ring to the link is full. */
+    int NO_BUFFER = -3;
+    /** {@link #send} result: the datagram would exceed 65,535 bytes. */
+    int TOO_LONG = -4;
+
+    /**
+     * Takes a packet buffer for a new datagram.
+     *
+     * @return its id, or -1 (counted) when none is free
+     */
+    int claim();
+
+    /** The bytes of a claimed buffer. */
+    MutableDirectBuffer buffer(int bufferId);
+
+    /** Most transport bytes one claimed buffer holds after {@link #PAYLOAD_OFFSET}. */
+    int bufferCapacity();
+
+    /** Frees a claimed buffer that will not be sent after all. */
+    void abandon(int bufferId);
+
+    /**
+     * Sends the datagram whose transport bytes sit at {@link #PAYLOAD_OFFSET} of a claimed buffer. The buffer
+     * belongs to the IPv4 module afterwards, whatever the result.
+     *
+     * @param sourceAddress      our address to send from, or 0 for the route's interface address
+     * @param destinationAddress where to
+     * @param protocol           the protocol number
+     * @param flags              {@link #DONT_FRAGMENT} or 0
+     * @param ttl                time to live, or 0 for the stack's default
+     * @return {@link #SENT}, {@link #QUEUED_FOR_RESOLUTION}, or a negative failure
+     */
+    int send(int bufferId, int payloadLength, int sourceAddress, int destinationAddress, int protocol, int flags,
+        int ttl, long nowNs);
+
+    /**
+     * The address we would send from to reach {@code destination} (needed before sending for the TCP/UDP
+     * pseudo-header), or 0 when there is no route.
+     */
+    int sourceAddressFor(int destination);
+
+    /**
+     * The largest datagram (IPv4 header included) that reaches {@code destination} unfragmented: the route MTU, or
+     * less if an ICMP fragmentation-needed taught us so (RFC 1191). 0 when there is no route.
+     */
+    int pathMtu(int destination, long nowNs);
+
+    /** Whether {@code address} is one of the stack's own. */
+    boolean isLocalAddress(int address);
+}
