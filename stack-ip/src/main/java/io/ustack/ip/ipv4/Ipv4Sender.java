@@ -1,5 +1,6 @@
 package io.ustack.ip.ipv4;
 
+import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 
 /**
@@ -59,8 +60,16 @@ public interface Ipv4Sender
         int ttl, long nowNs);
 
     /**
+     * Sends a datagram whose transport bytes are {@code [offset, offset + length)} of {@code payload}, copying them
+     * into as many packet buffers as the path MTU needs (fragments). For payloads larger than one buffer (echo
+     * replies, large UDP datagrams); same parameters and results as {@link #send}.
+     */
+    int sendFrom(DirectBuffer payload, int offset, int length, int sourceAddress, int destinationAddress,
+        int protocol, int flags, int ttl, long nowNs);
+
+    /**
      * The address we would send from to reach {@code destination} (needed before sending for the TCP/UDP
-     * pseudo-header), or 0 when there is no route.
+     * pseudo-header), or 0 when there is no route. Safe from any thread: the route table is fixed once built.
      */
     int sourceAddressFor(int destination);
 
