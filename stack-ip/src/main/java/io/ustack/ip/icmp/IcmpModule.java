@@ -50,7 +50,6 @@ public final class IcmpModule implements TransportProtocol, IcmpErrors
     private final Ipv4Header quotedHeader = new Ipv4Header();
     private final ReceivedDatagram quoted = new ReceivedDatagram();
     private final UnsafeBuffer replyMessage = new UnsafeBuffer(ByteBuffer.allocateDirect(65_536));
-    private final UnsafeBuffer quotedHeaderCopy = new UnsafeBuffer(new byte[Ipv4Header.MAX_HEADER_LENGTH]);
     private Ipv4Sender sender;
 
     /**
@@ -246,20 +245,10 @@ public final class IcmpModule implements TransportProtocol, IcmpErrors
         transport.onIcmpError(type, code, info, quoted, nowNs);
     }
 
-    /**
-     * Validates the quoted IPv4 header with {@link Ipv4Header#tryWrap}. The quote is cut short, so its total length
-     * exceeds the bytes present and {@code tryWrap} would refuse it; the header alone is copied (at most 60 bytes)
-     * with its total length set to the header length, then checked (version, IHL, options). The received bytes are
-     * not changed, and the transport sees the original header.
-     */
+    /** Validates the quoted IPv4 header: cut short, so its total length may exceed the bytes quoted. */
     private boolean wrapQuotedHeader(final IcmpHeader icmp)
     {
-        final DirectBuffer buffer = icmp.buffer();
-        final int quoteOffset = icmp.quotedOffset();
-        final int headerLength = (buffer.getByte(quoteOffset + Ipv4Header.VERSION_IHL_OFFSET) & 0x0F) * 4;
-        quotedHeaderCopy.putBytes(0, buffer, quoteOffset, headerLength);
-        quotedHeaderCopy.putShort(Ipv4Header.TOTAL_LENGTH_OFFSET, (short)headerLength, BIG_ENDIAN);
-        return quotedHeader.tryWrap(quotedHeaderCopy, 0, headerLength);
+        return quotedHeader.tryWrapQuote(icmp.buffer(), icmp.quotedOffset(), icmp.quotedLength());
     }
 
     /**

@@ -107,6 +107,22 @@ public final class Ipv4Header
      */
     public boolean tryWrap(final DirectBuffer buffer, final int offset, final int length)
     {
+        return wrapChecked(buffer, offset, length, false);
+    }
+
+    /**
+     * Wraps the IPv4 header quoted in an ICMP error (RFC 792, RFC 1812 §4.3.2.3): the same checks as
+     * {@link #tryWrap}, except that the total length may exceed the bytes present, since a quote carries only the
+     * start of the original datagram. Afterwards {@link #totalLength()} and {@link #payloadLength()} describe the
+     * original, not the quote: read no more than {@code length - headerLength()} payload bytes.
+     */
+    public boolean tryWrapQuote(final DirectBuffer buffer, final int offset, final int length)
+    {
+        return wrapChecked(buffer, offset, length, true);
+    }
+
+    private boolean wrapChecked(final DirectBuffer buffer, final int offset, final int length, final boolean quote)
+    {
         this.buffer = null;
         this.mutableBuffer = null;
         this.offset = 0;
@@ -125,7 +141,7 @@ public final class Ipv4Header
             return fail(DropReason.IPV4_BAD_HEADER_LENGTH);
         }
         final int totalLength = buffer.getShort(offset + TOTAL_LENGTH_OFFSET, BIG_ENDIAN) & 0xFFFF;
-        if (totalLength < headerLength || totalLength > length)
+        if (totalLength < headerLength || (totalLength > length && !quote))
         {
             return fail(DropReason.IPV4_BAD_TOTAL_LENGTH);
         }
