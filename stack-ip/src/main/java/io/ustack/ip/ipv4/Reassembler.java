@@ -66,7 +66,18 @@ public final class Reassembler
     private static final int MAX_SLOTS = 1024;
     private static final int INITIAL_RANGES = 16;
 
+    /** Completed datagrams remembered, so their late duplicate fragments are not taken for a new datagram. */
+    private static final int RECENT_COMPLETIONS = 256;
+    /** How long a completion is remembered at most; never longer than the reassembly timeout. */
+    private static final long RECENT_WINDOW_NS = 1_000_000_000L;
+
     private final Slot[] slots;
+    private final int[] recentSource = new int[RECENT_COMPLETIONS];
+    private final int[] recentDestination = new int[RECENT_COMPLETIONS];
+    private final int[] recentProtocolAndId = new int[RECENT_COMPLETIONS];
+    private final long[] recentUntilNs = new long[RECENT_COMPLETIONS];
+    private final long recentWindowNs;
+    private int recentNext;
     private final long memoryLimit;
     private final long timeoutNs;
     private final StackCounters counters;
@@ -86,6 +97,7 @@ public final class Reassembler
     {
         this.memoryLimit = config.reassemblyMemoryBytes();
         this.timeoutNs = config.reassemblyTimeoutMs() * 1_000_000L;
+        this.recentWindowNs = Math.min(timeoutNs, RECENT_WINDOW_NS);
         this.counters = counters;
         this.listener = listener;
         final long wanted = (memoryLimit + BUFFER_SIZE - 1) / BUFFER_SIZE;
@@ -125,6 +137,13 @@ public final class Reassembler
         }
         Slot slot = find(fragment.sourceAddress(), fragment.destinationAddress(), fragment.protocol(),
             fragment.identification());
+        if (slot == null && completedRecently(fragment, nowNs))
+        {
+            // A copy of a fragment of a datagram already delivered (the link duplicated it, or it was
+            // retransmitted): opening a new entry for it would only pin memory until the timeout.
+            counters.drop(DropReason.IPV4_FRAGMENT_DUPLICATE);
+            return;
+        }
         if (slot == null)
         {
             slot = length + bytesHeld > memoryLimit ? null : freeSlot();
@@ -221,6 +240,7 @@ public final class Reassembler
         view.set(slot.buffer(), headerOffset, slot.firstHeaderLength, slot.total, slot.source, slot.destination,
             slot.protocol, slot.ttl, slot.interfaceIndex, slot.linkBroadcast, true);
         counters.increment(CounterDescriptor.IPV4_REASSEMBLED);
+        rememberCompletion(slot, nowNs);
         try
         {
             listener.onReassembled(view, nowNs);
@@ -271,6 +291,35 @@ public final class Reassembler
         {
             release(slot);
         }
+    }
+
+    private void rememberCompletion(final Slot slot, final long nowNs)
+    {
+        final int i = recentNext;
+        recentNext = (recentNext + 1) % RECENT_COMPLETIONS;
+        recentSource[i] = slot.source;
+        recentDestination[i] = slot.destination;
+        recentProtocolAndId[i] = (slot.protocol << 16) | slot.identification;
+        recentUntilNs[i] = nowNs + recentWindowNs;
+    }
+
+    /**
+     * Whether the fragment's datagram was completed within the recent window. RFC 6864 §4.1 forbids a source to
+     * reuse an identification for the same (source, destination, protocol) within the datagram's lifetime, so a
+     * fragment with a just-completed key is a copy, not the start of a new datagram.
+     */
+    private boolean completedRecently(final Ipv4Header fragment, final long nowNs)
+    {
+        final int protocolAndId = (fragment.protocol() << 16) | fragment.identification();
+        for (int i = 0; i < RECENT_COMPLETIONS; i++)
+        {
+            if (recentProtocolAndId[i] == protocolAndId && recentSource[i] == fragment.sourceAddress() &&
+                recentDestination[i] == fragment.destinationAddress() && recentUntilNs[i] - nowNs > 0)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Datagrams waiting for fragments. */

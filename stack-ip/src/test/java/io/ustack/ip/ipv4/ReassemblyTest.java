@@ -145,6 +145,25 @@ class ReassemblyTest
     }
 
     @Test
+    @DisplayName("RFC 6864 §4.1: late copies of a delivered datagram's fragments are duplicates, not a new datagram")
+    void lateCopiesAfterCompletionAreDuplicates()
+    {
+        final byte[] payload = pattern(3000, 5);
+        final List<byte[]> frames = fragments(payload, 1000, 12);
+        injectAll(frames);
+        assertDeliveredOnce(payload);
+        h.inject(0, frames.get(1), 0, 500 * MS); // the link duplicated it; it comes after completion
+        assertEquals(1, h.udp.datagrams.size());
+        assertEquals(0, h.module.reassembler().pendingDatagrams(), "no entry pins memory for a copy");
+        assertEquals(1, h.counters.drops(DropReason.IPV4_FRAGMENT_DUPLICATE));
+        // Past the window (1 s, within the 60 s timeout) the key may belong to a new datagram again.
+        h.inject(0, frames.get(1), 0, 1_500 * MS);
+        assertEquals(1, h.module.reassembler().pendingDatagrams());
+        h.module.doWork(1_500 * MS + TIMEOUT_NS);
+        assertEquals(0, h.module.reassembler().pendingDatagrams());
+    }
+
+    @Test
     @DisplayName("RFC 1122 §3.3.2: a lost middle fragment means no delivery; at the timeout memory is freed, "
         + "each held fragment counted, and time exceeded (code 1) sent since offset 0 arrived")
     void lostFragmentTimesOut()
