@@ -6,7 +6,14 @@ import io.ustack.api.config.ThreadingMode;
 import io.ustack.api.counter.StackCounters;
 import io.ustack.api.link.LinkEndpoint;
 import io.ustack.api.ring.DescriptorRing;
+import io.ustack.api.net.Ipv4Address;
 import io.ustack.api.net.Ipv4Prefix;
+import io.ustack.api.net.MacAddress;
+import io.ustack.api.socket.UdpSockets;
+import io.ustack.ip.icmp.Pinger;
+import io.ustack.ip.route.RouteTable;
+import io.ustack.ip.route.StaticRoute;
+import io.ustack.udp.dns.DnsResolver;
 import io.ustack.ip.EthernetOutput;
 import io.ustack.ip.IpAgent;
 import io.ustack.ip.NetworkInterface;
@@ -44,6 +51,7 @@ public final class Stack implements AutoCloseable
     private static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(2);
 
     private final StackConfig config;
+    private final NanoClock clock;
     private final List<LinkEndpoint> endpoints;
     private final StackCounters counters;
     private final PacketBufferPool pool;
@@ -51,6 +59,7 @@ public final class Stack implements AutoCloseable
     private final IpAgent ipAgent;
     private final CompositeAgent invokerAgent;
     private final CachedNanoClock invokerClock;
+    private final IpLayerAssembly ipLayer;
     private final List<AgentRunner> runners = new ArrayList<>();
     private final AtomicLong agentErrors = new AtomicLong();
     private volatile Throwable firstAgentError;
@@ -60,6 +69,7 @@ public final class Stack implements AutoCloseable
     private Stack(final Builder builder)
     {
         this.config = builder.config;
+        this.clock = builder.clock;
         this.endpoints = List.copyOf(builder.endpoints);
         this.counters = StackCounters.inMemory(config.name());
         this.pool = new PacketBufferPool(config.bufferSlots(), config.bufferSlotSize());
@@ -82,8 +92,20 @@ public final class Stack implements AutoCloseable
                 Math.min(config.mtu(), endpoint.mtu()),
                 new EthernetOutput(pool, down[i], counters, endpoint.macAddress())));
         }
-        this.ipAgent = new IpAgent(pool, new NetworkInterfaces(interfaces), up, down, counters, agentClock,
-            config.linkBatchSize());
+        final NetworkInterfaces networkInterfaces = new NetworkInterfaces(interfaces);
+        this.ipAgent = new IpAgent(pool, networkInterfaces, up, down, counters, agentClock, config.linkBatchSize());
+        final boolean anyAddress = builder.addresses.stream().anyMatch(Objects::nonNull);
+        if (!anyAddress && (!builder.routes.isEmpty() || !builder.neighbours.isEmpty()))
+        {
+            throw new IllegalArgumentException("stack " + config.name() +
+                " has routes or neighbours but no interface with an IPv4 address: give iface() an address");
+        }
+        this.ipLayer = anyAddress ? new IpLayerAssembly(config, counters, builder.clock, networkInterfaces,
+            builder.routes, builder.neighbours) : null;
+        if (ipLayer != null)
+        {
+            ipLayer.registerWith(ipAgent);
+        }
         for (final ProtocolModule module : builder.modules)
         {
             ipAgent.register(module);
@@ -286,6 +308,52 @@ public final class Stack implements AutoCloseable
         return ipAgent.interfaces();
     }
 
+    /**
+     * Opens UDP sockets on this stack.
+     *
+     * @throws IllegalStateException when no interface has an IPv4 address
+     */
+    public UdpSockets udp()
+    {
+        return requireIpLayer("UDP").udp();
+    }
+
+    /**
+     * Sends ICMP echo requests from this stack ({@code ustack ping}).
+     *
+     * @throws IllegalStateException when no interface has an IPv4 address
+     */
+    public Pinger pinger()
+    {
+        return requireIpLayer("ping").pinger();
+    }
+
+    /**
+     * A DNS stub resolver asking {@code server} (port 53) over this stack's UDP: 2 s per attempt, 3 attempts.
+     *
+     * @throws IllegalStateException when no interface has an IPv4 address
+     */
+    public DnsResolver resolver(final int server)
+    {
+        return new DnsResolver(udp(), server, 53, clock, Duration.ofSeconds(2), 3);
+    }
+
+    /** The route table, or null on a stack without IP. */
+    public RouteTable routes()
+    {
+        return ipLayer == null ? null : ipLayer.routes();
+    }
+
+    private IpLayerAssembly requireIpLayer(final String what)
+    {
+        if (ipLayer == null)
+        {
+            throw new IllegalStateException(what + " needs an IPv4 address on stack " + config.name() +
+                ": add the interface with iface(endpoint, \"a.b.c.d/n\")");
+        }
+        return ipLayer;
+    }
+
     /** Exceptions agents have raised (each one a bug): 0 in a healthy stack. */
     public long agentErrors()
     {
@@ -305,6 +373,8 @@ public final class Stack implements AutoCloseable
         private final List<LinkEndpoint> endpoints = new ArrayList<>();
         private final List<Ipv4Prefix> addresses = new ArrayList<>();
         private final List<ProtocolModule> modules = new ArrayList<>();
+        private final List<StaticRoute> routes = new ArrayList<>();
+        private final List<IpLayerAssembly.StaticNeighbour> neighbours = new ArrayList<>();
         private NanoClock clock = new SystemNanoClock();
 
         private Builder(final StackConfig config)
@@ -337,6 +407,30 @@ public final class Stack implements AutoCloseable
             }
             endpoints.add(endpoint);
             addresses.add(address);
+            return this;
+        }
+
+        /**
+         * Adds a static route: datagrams for {@code destination} (e.g. {@code "10.0.0.0/8"}) go via {@code gateway},
+         * which must lie on one of the interfaces' subnets.
+         */
+        public Builder route(final String destination, final String gateway)
+        {
+            routes.add(new StaticRoute(Ipv4Prefix.parse(destination), Ipv4Address.parse(gateway)));
+            return this;
+        }
+
+        /** The default gateway: the route for 0.0.0.0/0. */
+        public Builder defaultGateway(final String gateway)
+        {
+            return route("0.0.0.0/0", gateway);
+        }
+
+        /** A permanent ARP entry, e.g. {@code staticNeighbour("198.18.0.2", "02:00:00:00:00:02")}. */
+        public Builder staticNeighbour(final String address, final String mac)
+        {
+            neighbours.add(new IpLayerAssembly.StaticNeighbour(Ipv4Address.parse(address),
+                MacAddress.parse(mac).bits()));
             return this;
         }
 

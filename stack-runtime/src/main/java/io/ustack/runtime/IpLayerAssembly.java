@@ -1,0 +1,89 @@
+package io.ustack.runtime;
+
+import io.ustack.api.config.StackConfig;
+import io.ustack.api.counter.StackCounters;
+import io.ustack.api.net.Ipv4Prefix;
+import io.ustack.ip.IpAgent;
+import io.ustack.ip.NetworkInterfaces;
+import io.ustack.ip.arp.ArpModule;
+import io.ustack.ip.icmp.IcmpModule;
+import io.ustack.ip.icmp.Pinger;
+import io.ustack.ip.ipv4.Ipv4Module;
+import io.ustack.ip.route.RouteTable;
+import io.ustack.ip.route.StaticRoute;
+import io.ustack.udp.UdpModule;
+import org.agrona.concurrent.NanoClock;
+
+import java.util.List;
+
+/**
+ * Builds the IP layer of a stack whose interfaces have addresses: ARP and IPv4 as protocol modules of the network
+ * agent, ICMP and UDP as transports of IPv4, wired to each other in the one order that works.
+ */
+final class IpLayerAssembly
+{
+    private final RouteTable routes;
+    private final ArpModule arp;
+    private final Ipv4Module ipv4;
+    private final IcmpModule icmp;
+    private final UdpModule udp;
+
+    /** A static neighbour from the builder. */
+    record StaticNeighbour(int address, long mac)
+    {
+    }
+
+    IpLayerAssembly(final StackConfig config, final StackCounters counters, final NanoClock appClock,
+        final NetworkInterfaces interfaces, final List<StaticRoute> staticRoutes,
+        final List<StaticNeighbour> staticNeighbours)
+    {
+        this.routes = new RouteTable(interfaces, staticRoutes);
+        this.arp = new ArpModule(config, counters);
+        for (final StaticNeighbour neighbour : staticNeighbours)
+        {
+            arp.addStaticEntry(interfaceFor(interfaces, neighbour.address()), neighbour.address(), neighbour.mac());
+        }
+        this.ipv4 = new Ipv4Module(config, routes, arp, counters);
+        this.icmp = new IcmpModule(config, ipv4, counters, appClock);
+        ipv4.icmpErrors(icmp);
+        ipv4.register(icmp);
+        this.udp = new UdpModule(config, counters, appClock);
+        ipv4.register(udp);
+    }
+
+    private static int interfaceFor(final NetworkInterfaces interfaces, final int address)
+    {
+        for (int i = 0; i < interfaces.count(); i++)
+        {
+            final Ipv4Prefix prefix = interfaces.get(i).address();
+            if (prefix != null && prefix.contains(address))
+            {
+                return i;
+            }
+        }
+        throw new IllegalArgumentException("static neighbour " + io.ustack.api.net.Ipv4Address.toString(address) +
+            " is on none of the stack's subnets: add the interface first, or fix the address");
+    }
+
+    /** Registers the modules with the network agent. */
+    void registerWith(final IpAgent ipAgent)
+    {
+        ipAgent.register(arp);
+        ipAgent.register(ipv4);
+    }
+
+    RouteTable routes()
+    {
+        return routes;
+    }
+
+    UdpModule udp()
+    {
+        return udp;
+    }
+
+    Pinger pinger()
+    {
+        return icmp.pinger();
+    }
+}
