@@ -1,5 +1,6 @@
 package io.ustack.cli;
 
+import io.ustack.api.config.IdleStrategyKind;
 import io.ustack.api.config.RingKind;
 import io.ustack.api.config.StackConfig;
 import io.ustack.api.config.ThreadingMode;
@@ -33,8 +34,9 @@ import java.util.concurrent.TimeUnit;
     name = "demo",
     mixinStandardHelpOptions = true,
     description = {
-        "Two stacks over an in-memory wire exchange probe frames under impairment, with every byte checked.",
-        "Exits 0 when no corrupted frame reached the application and both stacks shut down clean."})
+        "Two stacks over an in-memory wire under impairment: link probe echoes, then ARP, ping, UDP and DNS,",
+        "with every byte that arrives checked.",
+        "Exits 0 when nothing corrupted reached an application and both stacks shut down clean."})
 public final class DemoCommand implements Callable<Integer>
 {
     @Option(names = "--frames", defaultValue = "200000", description = "Probe frames to send (default ${DEFAULT-VALUE}).")
@@ -70,12 +72,25 @@ public final class DemoCommand implements Callable<Integer>
     @Option(names = "--ring", defaultValue = "AGRONA", description = "Layer ring: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
     RingKind ring;
 
+    @Option(names = "--idle", defaultValue = "YIELDING", description = "What idle stack threads do: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
+    IdleStrategyKind idle;
+
     @Option(names = "--pcap", description = "Write what stack A sends and receives to this pcap file.")
     Path pcap;
 
+    @Option(names = "--udp-datagrams", defaultValue = "2000", description = "UDP datagrams in the IP part (default ${DEFAULT-VALUE}).")
+    int udpDatagrams;
+
+    @Option(names = "--udp-bytes", defaultValue = "4000", description = "Bytes per UDP datagram, 4..65507 (default ${DEFAULT-VALUE}).")
+    int udpBytes;
+
     @Override
-    public Integer call() throws IOException
+    public Integer call() throws IOException, InterruptedException
     {
+        if (udpBytes < 4 || udpBytes > 65_507)
+        {
+            throw new IllegalArgumentException("--udp-bytes " + udpBytes + ": use 4 to 65507");
+        }
         final PrintStream out = System.out;
         final NanoClock clock = new SystemNanoClock();
         final Impairments impairments = Impairments.builder()
@@ -95,8 +110,10 @@ public final class DemoCommand implements Callable<Integer>
         final LinkEndpoint endpointA = pcapWriter == null ? wire.endpointA() :
             new PcapWriterEndpoint(wire.endpointA(), pcapWriter);
 
-        final Stack stackA = Stack.builder(config("a"), endpointA).clock(clock).module(sender).build();
-        final Stack stackB = Stack.builder(config("b"), wire.endpointB()).clock(clock).module(reflector).build();
+        final Stack stackA = Stack.builder(config("a")).iface(endpointA, IpDemo.ADDRESS_A + "/24").clock(clock)
+            .module(sender).build();
+        final Stack stackB = Stack.builder(config("b")).iface(wire.endpointB(), IpDemo.ADDRESS_B + "/24").clock(clock)
+            .module(reflector).build();
         out.printf("ustack demo: %,d probe frames of %d bytes, stack a -> stack b and back, %s mode, %s rings%n",
             frames, payload, mode, ring);
         out.printf("wire: %s%n%n", impairments);
@@ -121,13 +138,22 @@ public final class DemoCommand implements Callable<Integer>
         }
         final long elapsedNs = clock.nanoTime() - startNs;
         progress.done();
+        printSummary(out, sender, reflector, wire, elapsedNs);
+        boolean ipIntact = true;
+        if (mode == ThreadingMode.INVOKER)
+        {
+            out.printf("%n(the IP part uses blocking sockets, which need SHARED or DEDICATED mode: skipped)%n");
+        }
+        else
+        {
+            ipIntact = new IpDemo(out, stackA, stackB).run(udpDatagrams, udpBytes);
+        }
         final ShutdownReport reportA = stackA.shutdown();
         final ShutdownReport reportB = stackB.shutdown();
         if (pcapWriter != null)
         {
             pcapWriter.close();
         }
-        printSummary(out, sender, reflector, wire, elapsedNs);
         out.printf("%nstack a counters:%n%s", stackA.counters().describeNonZero());
         out.printf("stack b counters:%n%s", stackB.counters().describeNonZero());
         out.printf("%nshutdown: a %s; b %s%n", reportA, reportB);
@@ -135,14 +161,14 @@ public final class DemoCommand implements Callable<Integer>
         {
             out.printf("pcap: %s (%,d frames)%n", pcap, pcapWriter.framesCaptured());
         }
-        final boolean ok = sender.corrupted() == 0 && reportA.clean() && reportB.clean();
-        out.println(ok ? "result: OK, every echoed byte intact" : "result: FAILED (see above)");
+        final boolean ok = sender.corrupted() == 0 && ipIntact && reportA.clean() && reportB.clean();
+        out.println(ok ? "result: OK, every byte that arrived was intact" : "result: FAILED (see above)");
         return ok ? 0 : 1;
     }
 
     private StackConfig config(final String name)
     {
-        return StackConfig.builder().name(name).threadingMode(mode).ringKind(ring).build();
+        return StackConfig.builder().name(name).threadingMode(mode).ringKind(ring).idleStrategy(idle).build();
     }
 
     private static double percent(final String option, final double value)
