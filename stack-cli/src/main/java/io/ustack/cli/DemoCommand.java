@@ -69,7 +69,7 @@ public final class DemoCommand implements Callable<Integer>
     @Option(names = "--mode", defaultValue = "SHARED", description = "Threading mode: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
     ThreadingMode mode;
 
-    @Option(names = "--ring", defaultValue = "AGRONA", description = "Layer ring: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
+    @Option(names = "--ring", defaultValue = "DISRUPTOR", description = "Layer ring: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
     RingKind ring;
 
     @Option(names = "--idle", defaultValue = "YIELDING", description = "What idle stack threads do: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")

@@ -71,15 +71,11 @@ public final class AgronaDescriptorRing implements DescriptorRing
     @Override
     public int drain(final DescriptorHandler handler, final int limit)
     {
-        forwarder.handler = handler;
-        try
+        if (forwarder.handler != handler)
         {
-            return ring.read(forwarder, limit);
+            forwarder.handler = handler; // drains normally pass the same handler: no write per drain
         }
-        finally
-        {
-            forwarder.handler = null;
-        }
+        return ring.read(forwarder, limit);
     }
 
     @Override
@@ -100,8 +96,11 @@ public final class AgronaDescriptorRing implements DescriptorRing
         return "agrona";
     }
 
-    /** Reused adapter from Agrona's message callback to ours: no lambda captured per drain. */
-    private static final class Forwarder implements MessageHandler
+    /**
+     * Reused adapter from Agrona's message callback to ours: no lambda captured per drain. Padded so the consumer's
+     * writes to it do not share a cache line with the ring fields the producer reads.
+     */
+    private static final class Forwarder extends CacheLinePadding implements MessageHandler
     {
         private DescriptorHandler handler;
 

@@ -54,7 +54,10 @@ public final class DisruptorDescriptorRing implements DescriptorRing
     @Override
     public int drain(final DescriptorHandler handler, final int limit)
     {
-        forwarder.handler = handler;
+        if (forwarder.handler != handler)
+        {
+            forwarder.handler = handler;
+        }
         forwarder.limit = limit;
         forwarder.count = 0;
         try
@@ -69,10 +72,6 @@ public final class DisruptorDescriptorRing implements DescriptorRing
         catch (final Exception e)
         {
             throw new IllegalStateException("descriptor handler failed", e);
-        }
-        finally
-        {
-            forwarder.handler = null;
         }
     }
 
@@ -103,8 +102,11 @@ public final class DisruptorDescriptorRing implements DescriptorRing
         int flags;
     }
 
-    /** Reused adapter from the poller callback to ours, stopping at the drain limit. */
-    private static final class Forwarder implements EventPoller.Handler<DescriptorEvent>
+    /**
+     * Reused adapter from the poller callback to ours, stopping at the drain limit. Padded so the consumer's writes
+     * to it do not share a cache line with the ring fields the producer reads.
+     */
+    private static final class Forwarder extends CacheLinePadding implements EventPoller.Handler<DescriptorEvent>
     {
         private DescriptorHandler handler;
         private int limit;
