@@ -10,7 +10,7 @@ import java.util.Map;
 final class DnsCache
 {
     private final int capacity;
-    private final Map<String, Entry> entries;
+    private final Map<String, CachedAnswer> entries;
 
     DnsCache(final int capacity)
     {
@@ -20,7 +20,7 @@ final class DnsCache
             private static final long serialVersionUID = 1L;
 
             @Override
-            protected boolean removeEldestEntry(final Map.Entry<String, Entry> eldest)
+            protected boolean removeEldestEntry(final Map.Entry<String, CachedAnswer> eldest)
             {
                 return size() > DnsCache.this.capacity;
             }
@@ -30,7 +30,7 @@ final class DnsCache
     /** The addresses of {@code name} if cached and not expired at {@code nowNs}, else null. */
     synchronized int[] get(final String name, final long nowNs)
     {
-        final Entry entry = entries.get(name);
+        final CachedAnswer entry = entries.get(name);
         if (entry == null)
         {
             return null;
@@ -51,7 +51,7 @@ final class DnsCache
             entries.remove(name);
             return;
         }
-        entries.put(name, new Entry(addresses.clone(), nowNs + ttlSeconds * 1_000_000_000L));
+        entries.put(name, new CachedAnswer(addresses.clone(), nowNs + ttlSeconds * 1_000_000_000L));
     }
 
     synchronized int size()
@@ -59,12 +59,12 @@ final class DnsCache
         return entries.size();
     }
 
-    private static final class Entry
+    private static final class CachedAnswer
     {
         final int[] addresses;
         final long expiresNs;
 
-        Entry(final int[] addresses, final long expiresNs)
+        CachedAnswer(final int[] addresses, final long expiresNs)
         {
             this.addresses = addresses;
             this.expiresNs = expiresNs;
