@@ -1,5 +1,6 @@
 package io.ustack.ip.arp;
 
+import io.ustack.ip.QueueRing;
 import io.ustack.api.buffer.PacketBufferPool;
 import io.ustack.api.config.StackConfig;
 import io.ustack.api.counter.StackCounters;
@@ -30,7 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @DisplayName("ARP allocates nothing per packet in steady state (DESIGN.md 'Data path' MUST)")
 class ArpAllocationTest
 {
-    /** A ring over an int array: unlike {@link TestRing}, offering allocates nothing. */
+    /** A ring over an int array: unlike {@link QueueRing}, offering allocates nothing. */
     private static final class ArrayRing implements DescriptorRing
     {
         private final int[] ids = new int[64];

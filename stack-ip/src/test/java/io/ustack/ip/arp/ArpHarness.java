@@ -1,5 +1,6 @@
 package io.ustack.ip.arp;
 
+import io.ustack.ip.QueueRing;
 import io.ustack.api.buffer.PacketBufferPool;
 import io.ustack.api.config.StackConfig;
 import io.ustack.api.counter.StackCounters;
@@ -20,7 +21,7 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * Two interfaces (198.18.0.1/24 and 198.18.1.1/24) whose outputs write into {@link TestRing}s, a real pool, an
+ * Two interfaces (198.18.0.1/24 and 198.18.1.1/24) whose outputs write into {@link QueueRing}s, a real pool, an
  * {@link ArpModule} under a virtual time, and an unresolved-packet handler that records and frees.
  */
 final class ArpHarness implements AutoCloseable
@@ -37,7 +38,7 @@ final class ArpHarness implements AutoCloseable
 
     final PacketBufferPool pool = new PacketBufferPool(128, 2048);
     final StackCounters counters = StackCounters.inMemory("arp-test");
-    final TestRing[] rings = {new TestRing(256), new TestRing(256)};
+    final QueueRing[] rings = {new QueueRing(256), new QueueRing(256)};
     final NetworkInterfaces interfaces;
     final ArpModule arp;
     final StackConfig config;

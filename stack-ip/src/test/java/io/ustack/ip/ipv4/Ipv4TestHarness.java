@@ -1,5 +1,6 @@
 package io.ustack.ip.ipv4;
 
+import io.ustack.ip.QueueRing;
 import io.ustack.api.buffer.PacketBufferPool;
 import io.ustack.api.config.StackConfig;
 import io.ustack.api.counter.StackCounters;

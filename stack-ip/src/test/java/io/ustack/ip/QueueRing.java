@@ -1,4 +1,4 @@
-package io.ustack.ip.arp;
+package io.ustack.ip;
 
 import io.ustack.api.ring.DescriptorHandler;
 import io.ustack.api.ring.DescriptorRing;
@@ -6,13 +6,13 @@ import io.ustack.api.ring.DescriptorRing;
 import java.util.ArrayDeque;
 
 /** A single-threaded descriptor ring over an {@link ArrayDeque}, for protocol unit tests (real rings: stack-runtime). */
-public final class TestRing implements DescriptorRing
+public final class QueueRing implements DescriptorRing
 {
     private final ArrayDeque<int[]> queue = new ArrayDeque<>();
     private final int capacity;
 
     /** @param capacity descriptors held at most */
-    public TestRing(final int capacity)
+    public QueueRing(final int capacity)
     {
         this.capacity = capacity;
     }
