@@ -4,15 +4,12 @@ import io.ustack.api.config.StackConfig;
 import io.ustack.api.counter.CounterDescriptor;
 import io.ustack.api.counter.DropReason;
 import io.ustack.api.counter.StackCounters;
-import io.ustack.api.net.Ipv4Prefix;
 import io.ustack.api.net.MacAddress;
 import io.ustack.api.ring.DescriptorFlags;
 import io.ustack.ip.EthernetOutput;
-import io.ustack.ip.NetworkInterface;
 import io.ustack.ip.NetworkInterfaces;
 import io.ustack.ip.ProtocolModule;
 import io.ustack.ip.arp.NeighbourResolver;
-import io.ustack.ip.route.Route;
 import io.ustack.ip.route.RouteTable;
 import io.ustack.ip.wire.Ipv4Header;
 import io.ustack.link.wire.EthernetFrame;
@@ -42,28 +39,19 @@ public final class Ipv4Module implements ProtocolModule, Ipv4Sender, TransportDi
 {
     /** The EtherType of IPv4. */
     public static final int ETHER_TYPE = EthernetFrame.ETHER_TYPE_IPV4;
-    /** Most fragments one datagram can need: 65,535 bytes in 8-byte pieces. */
-    static final int MAX_FRAGMENTS = 65_536 / 8;
     /** Datagrams to ourselves waiting for the next duty cycle. */
     static final int LOOPBACK_QUEUE_CAPACITY = 1024;
 
     private static final int IP_OFFSET = EthernetFrame.HEADER_LENGTH;
-    private static final int HEADER_LENGTH = Ipv4Header.MIN_HEADER_LENGTH;
-    private static final int MAX_DATAGRAM = 65_535;
     private static final int ICMP_TIME_EXCEEDED_REASSEMBLY = 1;
     private static final int ICMP_DESTINATION_UNREACHABLE = 3;
 
     private final RouteTable routes;
     private final NetworkInterfaces interfaces;
-    private final NeighbourResolver resolver;
     private final StackCounters counters;
-    private final int defaultTtl;
     private final EthernetOutput anyOutput;
-    private final int[] localAddresses;
-    private final int[] localInterfaces;
-    private final Route[] localRoutes;
-    private final int[] directedBroadcasts;
-    private final int[] maxIpLength;
+    private final LocalAddresses locals;
+    private final Ipv4Output output;
 
     private final TransportProtocol[] transports = new TransportProtocol[256];
     private final List<TransportProtocol> transportList = new ArrayList<>();
@@ -72,14 +60,10 @@ public final class Ipv4Module implements ProtocolModule, Ipv4Sender, TransportDi
     private int unattached;
 
     private final Reassembler reassembler;
-    private final IpIdGenerator idGenerator;
-    private final PathMtuCache pathMtus = new PathMtuCache();
     private final Ipv4Header inHeader = new Ipv4Header();
-    private final Ipv4Header outHeader = new Ipv4Header();
     private final Ipv4Header quoteHeader = new Ipv4Header();
     private final ReceivedDatagram received = new ReceivedDatagram();
     private final ReceivedDatagram quote = new ReceivedDatagram();
-    private final int[] fragmentBuffers = new int[MAX_FRAGMENTS];
     private final LoopbackQueue loopback = new LoopbackQueue(LOOPBACK_QUEUE_CAPACITY);
 
     /**
@@ -97,33 +81,10 @@ public final class Ipv4Module implements ProtocolModule, Ipv4Sender, TransportDi
         {
             throw new IllegalArgumentException("IPv4 needs at least one interface");
         }
-        this.resolver = resolver;
         this.counters = counters;
-        this.defaultTtl = config.ipDefaultTtl();
         this.anyOutput = interfaces.get(0).output();
-        final int count = interfaces.count();
-        this.localRoutes = new Route[count];
-        this.directedBroadcasts = new int[count];
-        this.maxIpLength = new int[count];
-        final List<Integer> addresses = new ArrayList<>();
-        final List<Integer> owners = new ArrayList<>();
-        for (final NetworkInterface nif : interfaces.asList())
-        {
-            final int i = nif.index();
-            maxIpLength[i] = Math.min(MAX_DATAGRAM, nif.output().maxFrameLength() - EthernetFrame.HEADER_LENGTH);
-            if (nif.hasAddress())
-            {
-                addresses.add(nif.ipv4Address());
-                owners.add(i);
-                localRoutes[i] = new Route(i, new Ipv4Prefix(nif.ipv4Address(), 32), 0, maxIpLength[i],
-                    nif.ipv4Address());
-                // RFC 3021: a /31 (or /32) subnet has no broadcast address.
-                directedBroadcasts[i] = nif.address().prefixLength() <= 30 ? nif.address().broadcast() : 0;
-            }
-        }
-        this.localAddresses = addresses.stream().mapToInt(Integer::intValue).toArray();
-        this.localInterfaces = owners.stream().mapToInt(Integer::intValue).toArray();
-        this.idGenerator = new IpIdGenerator(config.randomSeed());
+        this.locals = new LocalAddresses(interfaces);
+        this.output = new Ipv4Output(config, routes, resolver, counters, locals, loopback);
         this.reassembler = new Reassembler(config, counters, new ReassemblyListener());
         resolver.onUnresolved(this::onUnresolved);
     }
@@ -247,7 +208,7 @@ public final class Ipv4Module implements ProtocolModule, Ipv4Sender, TransportDi
             return;
         }
         final boolean broadcast = destination == RouteTable.LIMITED_BROADCAST ||
-            (directedBroadcasts[interfaceIndex] != 0 && destination == directedBroadcasts[interfaceIndex]);
+            locals.isDirectedBroadcast(interfaceIndex, destination);
         // RFC 1122 §3.3.4.2 weak host model: any of our addresses, whatever the arrival interface. RFC 1122 §3.3.6:
         // a host SHOULD discard a unicast datagram that came in a link-layer broadcast.
         if (!broadcast && (linkGroup || !isLocalAddress(destination)))
@@ -275,7 +236,7 @@ public final class Ipv4Module implements ProtocolModule, Ipv4Sender, TransportDi
     {
         final int firstOctet = source >>> 24;
         return firstOctet == 0 || firstOctet == 127 || firstOctet >= 224 ||
-            (directedBroadcasts[interfaceIndex] != 0 && source == directedBroadcasts[interfaceIndex]) ||
+            locals.isDirectedBroadcast(interfaceIndex, source) ||
             isLocalAddress(source);
     }
 
@@ -356,260 +317,63 @@ public final class Ipv4Module implements ProtocolModule, Ipv4Sender, TransportDi
         return count;
     }
 
-    // ---- output ---------------------------------------------------------------------------------------------------
+    // ---- output: see Ipv4Output ------------------------------------------------------------------------------------
 
     @Override
     public int claim()
     {
-        return anyOutput.claim();
+        return output.claim();
     }
 
     @Override
     public MutableDirectBuffer buffer(final int bufferId)
     {
-        return anyOutput.buffer(bufferId);
+        return output.buffer(bufferId);
     }
 
     @Override
     public int bufferCapacity()
     {
-        return anyOutput.maxFrameLength() - PAYLOAD_OFFSET;
+        return output.bufferCapacity();
     }
 
     @Override
     public void abandon(final int bufferId)
     {
-        anyOutput.abandon(bufferId);
+        output.abandon(bufferId);
     }
 
     @Override
     public int send(final int bufferId, final int payloadLength, final int sourceAddress,
         final int destinationAddress, final int protocol, final int flags, final int ttl, final long nowNs)
     {
-        final Route route = routeFor(sourceAddress, destinationAddress);
-        if (route == null)
-        {
-            anyOutput.abandon(bufferId);
-            counters.drop(DropReason.IPV4_NO_ROUTE);
-            return NO_ROUTE;
-        }
-        return emit(route, anyOutput.buffer(bufferId), PAYLOAD_OFFSET, payloadLength, bufferId, sourceAddress,
-            destinationAddress, protocol, flags, ttl, nowNs);
+        return output.send(bufferId, payloadLength, sourceAddress, destinationAddress, protocol, flags, ttl, nowNs);
     }
 
     @Override
     public int sendFrom(final DirectBuffer payload, final int offset, final int length, final int sourceAddress,
         final int destinationAddress, final int protocol, final int flags, final int ttl, final long nowNs)
     {
-        final Route route = routeFor(sourceAddress, destinationAddress);
-        if (route == null)
-        {
-            counters.drop(DropReason.IPV4_NO_ROUTE);
-            return NO_ROUTE;
-        }
-        return emit(route, payload, offset, length, -1, sourceAddress, destinationAddress, protocol, flags, ttl,
+        return output.sendFrom(payload, offset, length, sourceAddress, destinationAddress, protocol, flags, ttl,
             nowNs);
-    }
-
-    /**
-     * Builds and hands on one datagram, in fragments if it exceeds the path MTU (RFC 791 §3.2: offsets in 8-byte
-     * units, every fragment but the last a multiple of 8 payload bytes, MF on all but the last). Every buffer is
-     * claimed and filled before the first goes out, so a shortage sends nothing rather than half a datagram.
-     *
-     * @param reuseBufferId the caller's buffer holding the payload at {@link #PAYLOAD_OFFSET} (becomes the first
-     *                      fragment), or -1 to copy everything from {@code payload}
-     */
-    private int emit(final Route route, final DirectBuffer payload, final int payloadOffset, final int length,
-        final int reuseBufferId, final int sourceAddress, final int destination, final int protocol, final int flags,
-        final int ttl, final long nowNs)
-    {
-        if (length < 0 || length > MAX_DATAGRAM - HEADER_LENGTH)
-        {
-            abandonIfOwned(reuseBufferId);
-            return TOO_LONG;
-        }
-        final int mtu = effectiveMtu(route, destination, nowNs);
-        final boolean dontFragment = (flags & DONT_FRAGMENT) != 0;
-        final boolean fits = HEADER_LENGTH + length <= mtu;
-        if (!fits && dontFragment)
-        {
-            abandonIfOwned(reuseBufferId);
-            counters.drop(DropReason.IPV4_TOO_BIG_DONT_FRAGMENT);
-            return TOO_BIG;
-        }
-        final int perFragment = fits ? length : (mtu - HEADER_LENGTH) & ~7;
-        final int fragments = fits ? 1 : (length + perFragment - 1) / perFragment;
-        if (!claimFragments(fragments, reuseBufferId))
-        {
-            return NO_BUFFER;
-        }
-        final EthernetOutput output = interfaces.get(route.interfaceIndex()).output();
-        for (int i = 0; i < fragments; i++)
-        {
-            if (i > 0 || reuseBufferId < 0)
-            {
-                final int start = i * perFragment;
-                payload.getBytes(payloadOffset + start, output.buffer(fragmentBuffers[i]), PAYLOAD_OFFSET,
-                    Math.min(perFragment, length - start));
-            }
-        }
-        final int source = sourceAddress != 0 ? sourceAddress : route.sourceAddress();
-        final int identification = idGenerator.next(source, destination, protocol);
-        final int timeToLive = ttl != 0 ? ttl : defaultTtl;
-        int result = SENT;
-        for (int i = 0; i < fragments; i++)
-        {
-            final int start = i * perFragment;
-            final int fragmentLength = Math.min(perFragment, length - start);
-            final boolean last = i == fragments - 1;
-            final int flagBits = (dontFragment ? Ipv4Header.FLAG_DONT_FRAGMENT : 0) |
-                (last ? 0 : Ipv4Header.FLAG_MORE_FRAGMENTS);
-            outHeader.wrapForWrite(output.buffer(fragmentBuffers[i]), IP_OFFSET)
-                .version(Ipv4Header.VERSION_4).ihl(HEADER_LENGTH / 4).dscp(0).ecn(0)
-                .totalLength(HEADER_LENGTH + fragmentLength).identification(identification)
-                .flags(flagBits).fragmentOffsetBytes(start)
-                .timeToLive(timeToLive).protocol(protocol)
-                .sourceAddress(source).destinationAddress(destination)
-                .computeAndSetChecksum();
-            final int outcome = transmit(route, destination, fragmentBuffers[i], PAYLOAD_OFFSET + fragmentLength,
-                nowNs);
-            result = worse(result, outcome);
-        }
-        if (result != NO_BUFFER)
-        {
-            counters.increment(CounterDescriptor.IPV4_SENT);
-        }
-        if (fragments > 1)
-        {
-            counters.add(CounterDescriptor.IPV4_FRAGMENTS_SENT, fragments);
-        }
-        return result;
-    }
-
-    private boolean claimFragments(final int fragments, final int reuseBufferId)
-    {
-        for (int i = 0; i < fragments; i++)
-        {
-            final int bufferId = i == 0 && reuseBufferId >= 0 ? reuseBufferId : anyOutput.claim();
-            if (bufferId < 0)
-            {
-                for (int j = 0; j < i; j++)
-                {
-                    anyOutput.abandon(fragmentBuffers[j]);
-                }
-                return false;
-            }
-            fragmentBuffers[i] = bufferId;
-        }
-        return true;
-    }
-
-    private static int worse(final int result, final int outcome)
-    {
-        if (result == NO_BUFFER || outcome == NO_BUFFER)
-        {
-            return NO_BUFFER;
-        }
-        return result == QUEUED_FOR_RESOLUTION || outcome == QUEUED_FOR_RESOLUTION ? QUEUED_FOR_RESOLUTION : SENT;
-    }
-
-    private void abandonIfOwned(final int bufferId)
-    {
-        if (bufferId >= 0)
-        {
-            anyOutput.abandon(bufferId);
-        }
-    }
-
-    /** Hands one complete IPv4 packet (at {@link #PAYLOAD_OFFSET} - 20 of the buffer) to its next hop. */
-    private int transmit(final Route route, final int destination, final int bufferId, final int frameLength,
-        final long nowNs)
-    {
-        final int interfaceIndex = route.interfaceIndex();
-        if (route == localRoutes[interfaceIndex])
-        {
-            if (!loopback.offer(bufferId, frameLength, interfaceIndex))
-            {
-                // The loopback queue stands in for the ring to a link.
-                anyOutput.abandon(bufferId);
-                counters.drop(DropReason.RING_FULL_DOWN);
-                return NO_BUFFER;
-            }
-            return SENT;
-        }
-        final EthernetOutput output = interfaces.get(interfaceIndex).output();
-        output.writeHeader(bufferId, MacAddress.BROADCAST, ETHER_TYPE);
-        final int nextHop = route.nextHop(destination);
-        final boolean broadcast = nextHop == RouteTable.LIMITED_BROADCAST ||
-            (route.connected() && directedBroadcasts[interfaceIndex] != 0 &&
-            nextHop == directedBroadcasts[interfaceIndex]);
-        if (!broadcast)
-        {
-            final long mac = resolver.resolveOrHold(interfaceIndex, nextHop, bufferId, frameLength, nowNs);
-            if (mac < 0)
-            {
-                return QUEUED_FOR_RESOLUTION;
-            }
-            MacAddress.write(output.buffer(bufferId), EthernetFrame.DESTINATION_OFFSET, mac);
-        }
-        return output.send(bufferId, frameLength) ? SENT : NO_BUFFER;
-    }
-
-    private Route routeFor(final int sourceAddress, final int destination)
-    {
-        final int local = localIndex(destination);
-        if (local >= 0)
-        {
-            return localRoutes[localInterfaces[local]];
-        }
-        if (destination == RouteTable.LIMITED_BROADCAST && sourceAddress != 0)
-        {
-            final int from = localIndex(sourceAddress);
-            if (from >= 0)
-            {
-                return routes.limitedBroadcast(localInterfaces[from]);
-            }
-        }
-        return routes.lookup(destination);
-    }
-
-    private int effectiveMtu(final Route route, final int destination, final long nowNs)
-    {
-        final int mtu = Math.min(route.mtu(), maxIpLength[route.interfaceIndex()]);
-        final int learned = pathMtus.get(destination, nowNs);
-        return learned > 0 ? Math.min(mtu, learned) : mtu;
     }
 
     @Override
     public int sourceAddressFor(final int destination)
     {
-        final Route route = routeFor(0, destination);
-        return route == null ? 0 : route.sourceAddress();
+        return output.sourceAddressFor(destination);
     }
 
     @Override
     public int pathMtu(final int destination, final long nowNs)
     {
-        final Route route = routeFor(0, destination);
-        return route == null ? 0 : effectiveMtu(route, destination, nowNs);
+        return output.pathMtu(destination, nowNs);
     }
 
     @Override
     public boolean isLocalAddress(final int address)
     {
-        return localIndex(address) >= 0;
-    }
-
-    private int localIndex(final int address)
-    {
-        for (int i = 0; i < localAddresses.length; i++)
-        {
-            if (localAddresses[i] == address)
-            {
-                return i;
-            }
-        }
-        return -1;
+        return locals.indexOf(address) >= 0;
     }
 
     // ---- transport directory --------------------------------------------------------------------------------------
@@ -623,11 +387,7 @@ public final class Ipv4Module implements ProtocolModule, Ipv4Sender, TransportDi
     @Override
     public void learnPathMtu(final int destination, final int mtu, final long nowNs)
     {
-        final Route route = routes.lookup(destination);
-        if (route != null && !isLocalAddress(destination))
-        {
-            pathMtus.learn(destination, mtu, route.mtu(), nowNs);
-        }
+        output.learnPathMtu(destination, mtu, nowNs);
     }
 
     @Override
