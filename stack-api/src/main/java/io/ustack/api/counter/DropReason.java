@@ -19,6 +19,10 @@ public enum DropReason
     LINK_UNKNOWN_ETHERTYPE(Layer.LINK, "no handler for EtherType"),
     /** The endpoint refused a frame for transmission (TX ring or wire queue full). */
     LINK_TX_REFUSED(Layer.LINK, "endpoint refused frame for transmission"),
+    /** The kernel delivered a frame whose transport checksum is not filled in yet (the peer left offloads on). */
+    LINK_CHECKSUM_PARTIAL(Layer.LINK, "frame with partial checksum (peer offload)"),
+    /** The receive ring held only part of the frame (larger than a ring slot, e.g. a GSO/GRO super-frame). */
+    LINK_TRUNCATED_BY_RING(Layer.LINK, "frame truncated by the receive ring"),
 
     // ---- plumbing between layers -------------------------------------------------------------------------------
     /** No free packet buffer to receive a frame into. */

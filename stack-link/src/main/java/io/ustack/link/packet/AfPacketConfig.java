@@ -1,0 +1,275 @@
+package io.ustack.link.packet;
+
+import io.ustack.api.net.MacAddress;
+import io.ustack.jni.NetInterfaces;
+
+import java.util.Objects;
+
+/**
+ * How to open an {@link AfPacketEndpoint}: the interface, optionally the network namespace it lives in, the source
+ * MAC (default: the interface's own), the ring geometry, busy-poll or blocking receive, and an optional
+ * {@code PACKET_FANOUT} group. {@link Builder#build()} checks every value and says what to fix.
+ *
+ * <pre>{@code
+ * AfPacketEndpoint.open(AfPacketConfig.builder("veth0").blocking(1).build());
+ * }</pre>
+ */
+public final class AfPacketConfig
+{
+    /** No MAC override: use the interface's. */
+    public static final long INTERFACE_MAC = -1;
+    /** No fanout group. */
+    public static final int NO_FANOUT = -1;
+
+    /** How the receive side waits when the ring is empty. */
+    public enum PollMode
+    {
+        /** Return at once; the caller's idle strategy decides (lowest latency, one core busy). */
+        BUSY_POLL,
+        /** {@code poll(2)} with {@link #pollTimeoutMs()} (frees the core; adds up to that much transmit latency). */
+        BLOCKING
+    }
+
+    /** {@code PACKET_FANOUT_*} modes: how the kernel spreads frames over the sockets of one group. */
+    public enum FanoutMode
+    {
+        /** By flow hash: one flow always reaches the same socket. */
+        HASH(0),
+        /** Round robin. */
+        LOAD_BALANCE(1),
+        /** By the CPU that received the frame. */
+        CPU(2),
+        /** By receive queue (matches NIC RSS queues). */
+        QUEUE_MAPPING(5);
+
+        final int value;
+
+        FanoutMode(final int value)
+        {
+            this.value = value;
+        }
+    }
+
+    private final String interfaceName;
+    private final String namespace;
+    private final long macAddress;
+    private final int blockSize;
+    private final int frameSize;
+    private final int frameCount;
+    private final PollMode pollMode;
+    private final int pollTimeoutMs;
+    private final int fanoutGroup;
+    private final FanoutMode fanoutMode;
+
+    private AfPacketConfig(final Builder b)
+    {
+        this.interfaceName = b.interfaceName;
+        this.namespace = b.namespace;
+        this.macAddress = b.macAddress;
+        this.blockSize = b.blockSize;
+        this.frameSize = b.frameSize;
+        this.frameCount = b.frameCount;
+        this.pollMode = b.pollMode;
+        this.pollTimeoutMs = b.pollTimeoutMs;
+        this.fanoutGroup = b.fanoutGroup;
+        this.fanoutMode = b.fanoutMode;
+    }
+
+    /**
+     * Defaults: 2048-byte slots (MTU up to 1968), 64 KiB blocks, 1024 slots per ring (2 MiB each way), busy-poll, no
+     * fanout, the interface's MAC, this process's network namespace.
+     */
+    public static Builder builder(final String interfaceName)
+    {
+        return new Builder(interfaceName);
+    }
+
+    public String interfaceName()
+    {
+        return interfaceName;
+    }
+
+    /** The network namespace file to open the socket in, or null for the caller's own namespace. */
+    public String namespacePath()
+    {
+        return namespace;
+    }
+
+    /** The source MAC, or {@link #INTERFACE_MAC}. */
+    public long macAddress()
+    {
+        return macAddress;
+    }
+
+    public int blockSize()
+    {
+        return blockSize;
+    }
+
+    public int frameSize()
+    {
+        return frameSize;
+    }
+
+    /** Slots per ring (each of RX and TX). */
+    public int frameCount()
+    {
+        return frameCount;
+    }
+
+    public PollMode pollMode()
+    {
+        return pollMode;
+    }
+
+    public int pollTimeoutMs()
+    {
+        return pollTimeoutMs;
+    }
+
+    /** The fanout group id, or {@link #NO_FANOUT}. */
+    public int fanoutGroup()
+    {
+        return fanoutGroup;
+    }
+
+    public FanoutMode fanoutMode()
+    {
+        return fanoutMode;
+    }
+
+    /** The largest interface MTU whose frames fit one receive slot whole. */
+    public int maxMtu()
+    {
+        return frameSize - Tpacket2.RX_NET_OFFSET;
+    }
+
+    @Override
+    public String toString()
+    {
+        return "AfPacketConfig{" + interfaceName + (namespace == null ? "" : " in " + namespace) +
+            ", frame=" + frameSize + " x " + frameCount + ", block=" + blockSize + ", " + pollMode +
+            (fanoutGroup == NO_FANOUT ? "" : ", fanout " + fanoutGroup + "/" + fanoutMode) + "}";
+    }
+
+    /** Collects settings; {@link #build()} validates. */
+    public static final class Builder
+    {
+        private final String interfaceName;
+        private String namespace;
+        private long macAddress = INTERFACE_MAC;
+        private int blockSize = 1 << 16;
+        private int frameSize = 2048;
+        private int frameCount = 1024;
+        private PollMode pollMode = PollMode.BUSY_POLL;
+        private int pollTimeoutMs = 1;
+        private int fanoutGroup = NO_FANOUT;
+        private FanoutMode fanoutMode = FanoutMode.HASH;
+
+        private Builder(final String interfaceName)
+        {
+            this.interfaceName = interfaceName;
+        }
+
+        /**
+         * Opens the socket inside a network namespace: a name as {@code ip netns} knows it (looked up in
+         * {@code /var/run/netns/}) or an absolute path such as {@code /proc/PID/ns/net}. Needs CAP_SYS_ADMIN.
+         */
+        public Builder namespace(final String nameOrPath)
+        {
+            Objects.requireNonNull(nameOrPath, "namespace");
+            this.namespace = nameOrPath.startsWith("/") ? nameOrPath : "/var/run/netns/" + nameOrPath;
+            return this;
+        }
+
+        /** Sends with this source MAC instead of the interface's, and puts the interface in promiscuous mode. */
+        public Builder macAddress(final long mac)
+        {
+            this.macAddress = mac;
+            return this;
+        }
+
+        /** Bytes per ring slot: a multiple of 16, at least the MTU plus 80. */
+        public Builder frameSize(final int bytes)
+        {
+            this.frameSize = bytes;
+            return this;
+        }
+
+        /** Bytes per ring block: a multiple of the page size (4096) and of the frame size. */
+        public Builder blockSize(final int bytes)
+        {
+            this.blockSize = bytes;
+            return this;
+        }
+
+        /** Slots per ring: a multiple of the slots per block. */
+        public Builder frameCount(final int frames)
+        {
+            this.frameCount = frames;
+            return this;
+        }
+
+        /** Receive returns at once when the ring is empty (the default). */
+        public Builder busyPoll()
+        {
+            this.pollMode = PollMode.BUSY_POLL;
+            return this;
+        }
+
+        /** Receive waits in {@code poll(2)} up to {@code timeoutMs} (at least 1) when the ring is empty. */
+        public Builder blocking(final int timeoutMs)
+        {
+            this.pollMode = PollMode.BLOCKING;
+            this.pollTimeoutMs = timeoutMs;
+            return this;
+        }
+
+        /** Joins {@code PACKET_FANOUT} group {@code groupId} (0..65535) with {@code mode}. */
+        public Builder fanout(final int groupId, final FanoutMode mode)
+        {
+            this.fanoutGroup = groupId;
+            this.fanoutMode = Objects.requireNonNull(mode, "mode");
+            return this;
+        }
+
+        /**
+         * @throws IllegalArgumentException naming the setting that is wrong and what would be right
+         */
+        public AfPacketConfig build()
+        {
+            NetInterfaces.validateName(interfaceName);
+            if (frameSize < 128 || frameSize % Tpacket2.ALIGNMENT != 0)
+            {
+                throw new IllegalArgumentException("frameSize " + frameSize + " must be a multiple of " +
+                    Tpacket2.ALIGNMENT + " and at least 128 (2048 holds MTU 1500)");
+            }
+            if (blockSize < 4096 || blockSize % 4096 != 0 || blockSize % frameSize != 0)
+            {
+                throw new IllegalArgumentException("blockSize " + blockSize + " must be a multiple of the page " +
+                    "size 4096 and of frameSize " + frameSize);
+            }
+            final int perBlock = blockSize / frameSize;
+            if (frameCount <= 0 || frameCount % perBlock != 0 || (long)frameCount * frameSize > 1L << 30)
+            {
+                throw new IllegalArgumentException("frameCount " + frameCount + " must be a positive multiple of " +
+                    perBlock + " (frames per " + blockSize + "-byte block), at most 1 GiB per ring");
+            }
+            if (pollMode == PollMode.BLOCKING && pollTimeoutMs < 1)
+            {
+                throw new IllegalArgumentException("poll timeout " + pollTimeoutMs + " ms must be at least 1");
+            }
+            if (fanoutGroup != NO_FANOUT && (fanoutGroup < 0 || fanoutGroup > 0xFFFF))
+            {
+                throw new IllegalArgumentException("fanout group " + fanoutGroup + " must be 0..65535");
+            }
+            if (macAddress != INTERFACE_MAC && (macAddress < 0 || macAddress > MacAddress.BROADCAST ||
+                MacAddress.isGroup(macAddress) || macAddress == 0))
+            {
+                throw new IllegalArgumentException("MAC " + MacAddress.toString(macAddress & MacAddress.BROADCAST) +
+                    " must be a unicast address other than 00:00:00:00:00:00");
+            }
+            return new AfPacketConfig(this);
+        }
+    }
+}

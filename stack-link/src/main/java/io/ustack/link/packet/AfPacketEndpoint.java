@@ -1,0 +1,193 @@
+package io.ustack.link.packet;
+
+import io.ustack.api.link.LinkEndpoint;
+import io.ustack.api.link.RxFrameHandler;
+import io.ustack.api.net.MacAddress;
+import io.ustack.jni.AfPacket;
+import io.ustack.jni.NativeLibrary;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+
+/**
+ * A Linux network interface driven through an AF_PACKET socket with {@code PACKET_MMAP} rings (TPACKET_V2 for both
+ * directions, one mapping, {@code PACKET_QDISC_BYPASS}, {@code PACKET_IGNORE_OUTGOING}).
+ *
+ * <p>The data path makes no JNI call per frame: {@link #receive} walks the receive ring in place
+ * ({@link PacketRxRing}); {@link #transmit} copies a frame into the next transmit slot ({@link PacketTxRing}); and
+ * {@link #flush} sends every frame queued since the last flush with one {@code sendto}. In
+ * {@link AfPacketConfig.PollMode#BLOCKING} mode an empty receive ring costs one {@code poll(2)}.
+ *
+ * <p>The stack should own an address the kernel does not have on this interface (DESIGN.md "Link drivers"), so the
+ * kernel neither answers ARP for it nor resets its flows. Used by one thread, as every {@link LinkEndpoint}.
+ */
+public final class AfPacketEndpoint implements LinkEndpoint
+{
+    private final String name;
+    private final long macAddress;
+    private final int mtu;
+    private final AfPacketConfig config;
+    private final int fd;
+    private final ByteBuffer mapping;
+    private final PacketRxRing rxRing;
+    private final PacketTxRing txRing;
+    private final boolean blocking;
+    private long kickErrors;
+    private boolean closed;
+
+    private AfPacketEndpoint(final AfPacketConfig config, final long macAddress, final int mtu, final int fd,
+        final ByteBuffer mapping)
+    {
+        this.name = config.interfaceName();
+        this.config = config;
+        this.macAddress = macAddress;
+        this.mtu = mtu;
+        this.fd = fd;
+        this.mapping = mapping;
+        final UnsafeBuffer ring = new UnsafeBuffer(mapping);
+        final int ringBytes = config.frameSize() * config.frameCount();
+        this.rxRing = new PacketRxRing(ring, 0, config.frameSize(), config.frameCount());
+        this.txRing = new PacketTxRing(ring, ringBytes, config.frameSize(), config.frameCount());
+        this.blocking = config.pollMode() == AfPacketConfig.PollMode.BLOCKING;
+    }
+
+    /**
+     * Opens the interface.
+     *
+     * @throws IOException saying what to do: the interface is missing or down, its MTU does not fit a ring slot,
+     *                     the process lacks CAP_NET_RAW, or another step failed (named, with the OS reason). Nothing
+     *                     stays open after a failure.
+     * @throws UnsatisfiedLinkError if the native driver is not available on this platform
+     */
+    public static AfPacketEndpoint open(final AfPacketConfig config) throws IOException
+    {
+        NativeLibrary.load();
+        final String name = config.interfaceName();
+        final String where = config.namespacePath() == null ? "" : " in namespace " + config.namespacePath();
+        final long[] info = new long[AfPacket.INFO_LENGTH];
+        if (AfPacket.interfaceInfo(name, config.namespacePath(), info) == AfPacket.ENODEV)
+        {
+            throw new IOException("no network interface named " + name + where + ": `ip link` lists them");
+        }
+        if ((info[AfPacket.INFO_FLAGS] & AfPacket.IFF_UP) == 0)
+        {
+            throw new IOException("interface " + name + where + " is down: bring it up with `ip link set " + name +
+                " up`");
+        }
+        final int mtu = (int)info[AfPacket.INFO_MTU];
+        if (mtu > config.maxMtu())
+        {
+            throw new IOException("interface " + name + where + " has MTU " + mtu + ", larger than a ring frame " +
+                "holds (frameSize " + config.frameSize() + " fits MTU " + config.maxMtu() + "): use frameSize " +
+                alignedFrameSize(mtu) + " or more, or lower the MTU with `ip link set " + name + " mtu " +
+                config.maxMtu() + "`");
+        }
+        final boolean override = config.macAddress() != AfPacketConfig.INTERFACE_MAC &&
+            config.macAddress() != info[AfPacket.INFO_MAC];
+        final long mac = override ? config.macAddress() : info[AfPacket.INFO_MAC];
+
+        final long[] opened = new long[AfPacket.OPEN_LENGTH];
+        final int fanout = config.fanoutGroup() == AfPacketConfig.NO_FANOUT ? -1 :
+            config.fanoutGroup() | config.fanoutMode().value << 16;
+        final ByteBuffer mapping = AfPacket.open(name, config.namespacePath(), (int)info[AfPacket.INFO_INDEX],
+            config.blockSize(), config.frameSize(), config.frameCount() / (config.blockSize() / config.frameSize()),
+            fanout, override, opened);
+        return new AfPacketEndpoint(config, mac, mtu, (int)opened[AfPacket.OPEN_FD], mapping);
+    }
+
+    @Override
+    public String name()
+    {
+        return name;
+    }
+
+    @Override
+    public long macAddress()
+    {
+        return macAddress;
+    }
+
+    @Override
+    public int mtu()
+    {
+        return mtu;
+    }
+
+    /** The configuration this endpoint was opened with. */
+    public AfPacketConfig config()
+    {
+        return config;
+    }
+
+    @Override
+    public int receive(final RxFrameHandler handler, final int limit)
+    {
+        if (closed)
+        {
+            return 0;
+        }
+        final int done = rxRing.receive(handler, limit);
+        if (done > 0 || !blocking)
+        {
+            return done;
+        }
+        return AfPacket.awaitReadable(fd, config.pollTimeoutMs()) > 0 ? rxRing.receive(handler, limit) : 0;
+    }
+
+    /** Copies the frame into the next transmit slot; refuses when the ring is full or the frame exceeds a slot. */
+    @Override
+    public boolean transmit(final DirectBuffer buffer, final int offset, final int length)
+    {
+        return !closed && length <= mtu + 14 && txRing.offer(buffer, offset, length);
+    }
+
+    /**
+     * One {@code sendto} for every frame queued since the last flush. A transient refusal (no kernel buffers) leaves
+     * them queued for the next flush.
+     */
+    @Override
+    public int flush()
+    {
+        if (closed)
+        {
+            return 0;
+        }
+        final int frames = txRing.takePending();
+        if (frames > 0 && AfPacket.kick(fd) != 0)
+        {
+            kickErrors++;
+        }
+        return frames;
+    }
+
+    /** Flushes whose {@code sendto} the kernel refused for now (the frames went with a later flush). */
+    public long kickErrors()
+    {
+        return kickErrors;
+    }
+
+    /** Unmaps the rings and closes the socket. Idempotent. */
+    @Override
+    public void close()
+    {
+        if (!closed)
+        {
+            closed = true;
+            AfPacket.close(fd, mapping);
+        }
+    }
+
+    @Override
+    public String toString()
+    {
+        return "AfPacketEndpoint{" + name + ", " + MacAddress.toString(macAddress) + ", mtu=" + mtu + "}";
+    }
+
+    private static int alignedFrameSize(final int mtu)
+    {
+        final int needed = mtu + Tpacket2.RX_NET_OFFSET;
+        return (needed + Tpacket2.ALIGNMENT - 1) / Tpacket2.ALIGNMENT * Tpacket2.ALIGNMENT;
+    }
+}

@@ -1,0 +1,250 @@
+package io.ustack.runtime.interop;
+
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Assumptions;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A private test network with the Linux kernel as the peer (TESTING.md): two network namespaces named for this
+ * process and a counter ({@code ustack-it-<pid>-<n>a} and {@code ...b}), joined by veth pairs. The ustack end of each
+ * pair lives in namespace A with its link up and no address (the stack owns {@code 198.18.x.1}; the kernel in A
+ * neither answers ARP for it nor resets its flows); the kernel end lives in namespace B with {@code 198.18.x.2/24}.
+ *
+ * <p>Why namespace A and not the test JVM's own (root) namespace: the AF_PACKET driver opens its socket inside A
+ * ({@code AfPacketConfig.Builder.namespace}, a {@code setns} on the opening thread only), so the host's own
+ * namespace never sees the test's frames or addresses and cannot forward them anywhere. Only addresses in
+ * 198.18.0.0/15 inside these two namespaces are ever targets.
+ *
+ * <p>{@link #close()} kills the processes started here and deletes both namespaces (which deletes the veths); test
+ * classes call it from {@code @AfterAll}, so it runs even when a test fails.
+ */
+final class KernelPeerNetwork implements AutoCloseable
+{
+    private static final AtomicInteger NEXT = new AtomicInteger();
+
+    private final String ustackNamespace;
+    private final String kernelNamespace;
+    private final List<Process> processes = new ArrayList<>();
+    private boolean ustackCreated;
+    private boolean kernelCreated;
+
+    private KernelPeerNetwork()
+    {
+        final String prefix = "ustack-it-" + ProcessHandle.current().pid() + "-" + NEXT.incrementAndGet();
+        this.ustackNamespace = prefix + "a";
+        this.kernelNamespace = prefix + "b";
+    }
+
+    /**
+     * Creates the two namespaces with loopback up. Without root the calling test class is skipped with a loud
+     * message, except under {@code CI=true}, where that is a failure.
+     */
+    static KernelPeerNetwork create() throws IOException
+    {
+        requireRoot();
+        final KernelPeerNetwork network = new KernelPeerNetwork();
+        try
+        {
+            network.run("ip", "netns", "add", network.ustackNamespace);
+            network.ustackCreated = true;
+            network.run("ip", "netns", "add", network.kernelNamespace);
+            network.kernelCreated = true;
+            network.run("ip", "-n", network.ustackNamespace, "link", "set", "lo", "up");
+            network.run("ip", "-n", network.kernelNamespace, "link", "set", "lo", "up");
+            return network;
+        }
+        catch (final IOException | RuntimeException e)
+        {
+            network.close();
+            throw e;
+        }
+    }
+
+    /** The namespace the stack's AF_PACKET socket opens in. */
+    String ustackNamespace()
+    {
+        return ustackNamespace;
+    }
+
+    /** The namespace of the kernel peer. */
+    String kernelNamespace()
+    {
+        return kernelNamespace;
+    }
+
+    /**
+     * Adds a veth pair: {@code ustackEnd} in A, link up, no address; {@code kernelEnd} in B with
+     * {@code kernelAddress} (e.g. {@code 198.18.0.2/24}), and with offloads off unless {@code offloadsOn}.
+     */
+    void addVeth(final String ustackEnd, final String kernelEnd, final String kernelAddress, final boolean offloadsOn)
+        throws IOException
+    {
+        run("ip", "link", "add", ustackEnd, "netns", ustackNamespace, "type", "veth", "peer", "name", kernelEnd,
+            "netns", kernelNamespace);
+        run("ip", "-n", ustackNamespace, "link", "set", ustackEnd, "up");
+        run("ip", "-n", kernelNamespace, "addr", "add", kernelAddress, "dev", kernelEnd);
+        run("ip", "-n", kernelNamespace, "link", "set", kernelEnd, "up");
+        if (!offloadsOn)
+        {
+            // Real 1500-byte frames with full checksums (TESTING.md).
+            inKernel("ethtool", "-K", kernelEnd, "tso", "off", "gso", "off", "gro", "off", "tx", "off");
+        }
+    }
+
+    /** Moves an interface of this (the test JVM's) namespace into namespace B, e.g. a TAP interface just made. */
+    void moveToKernel(final String interfaceName) throws IOException
+    {
+        run("ip", "link", "set", interfaceName, "netns", kernelNamespace);
+    }
+
+    /** Runs {@code ip -n A ...}. */
+    String ipInUstack(final String... args) throws IOException
+    {
+        final List<String> command = new ArrayList<>(List.of("ip", "-n", ustackNamespace));
+        command.addAll(Arrays.asList(args));
+        return run(command.toArray(new String[0]));
+    }
+
+    /** Runs a command in namespace B to completion; fails the test with its output if it exits non-zero. */
+    String inKernel(final String... command) throws IOException
+    {
+        return run(inKernelCommand(command));
+    }
+
+    /** Runs a command in namespace B to completion and returns its exit code (output goes to the test log). */
+    int exitCodeInKernel(final long timeoutSeconds, final String... command) throws IOException
+    {
+        final Process process = start(inKernelCommand(command));
+        final int code = waitFor(process, timeoutSeconds);
+        final String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        System.out.println("[" + kernelNamespace + "] " + String.join(" ", command) + " -> " + code + "\n" + output);
+        return code;
+    }
+
+    /**
+     * Starts a long-running command in namespace B and waits until it prints a line (its readiness signal).
+     * {@link #close()} kills it.
+     */
+    Process startInKernel(final String... command) throws IOException
+    {
+        final Process process = start(inKernelCommand(command));
+        final String line = new java.io.BufferedReader(new java.io.InputStreamReader(process.getInputStream(),
+            StandardCharsets.UTF_8)).readLine();
+        Assertions.assertNotNull(line, () -> String.join(" ", command) + " exited before it was ready");
+        return process;
+    }
+
+    /** Writes a script to a temp file (deleted at JVM exit) and returns its path, for python3 in namespace B. */
+    static String script(final String name, final String text) throws IOException
+    {
+        final Path file = Files.createTempFile("ustack-it-" + name + "-", ".py");
+        file.toFile().deleteOnExit();
+        Files.writeString(file, text);
+        return file.toString();
+    }
+
+    /** Kills what was started here and deletes both namespaces. Idempotent; never throws. */
+    @Override
+    public void close()
+    {
+        for (final Process process : processes)
+        {
+            process.destroyForcibly();
+            try
+            {
+                process.waitFor(5, TimeUnit.SECONDS);
+            }
+            catch (final InterruptedException e)
+            {
+                Thread.currentThread().interrupt();
+            }
+        }
+        processes.clear();
+        for (final String namespace : new String[]{kernelCreated ? kernelNamespace : null,
+            ustackCreated ? ustackNamespace : null})
+        {
+            if (namespace != null)
+            {
+                try
+                {
+                    run("ip", "netns", "del", namespace);
+                }
+                catch (final IOException | RuntimeException e)
+                {
+                    System.err.println("could not delete network namespace " + namespace + ": " + e.getMessage());
+                }
+            }
+        }
+        kernelCreated = false;
+        ustackCreated = false;
+    }
+
+    private String[] inKernelCommand(final String... command)
+    {
+        final List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", kernelNamespace));
+        full.addAll(Arrays.asList(command));
+        return full.toArray(new String[0]);
+    }
+
+    private Process start(final String... command) throws IOException
+    {
+        final Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        processes.add(process);
+        return process;
+    }
+
+    private String run(final String... command) throws IOException
+    {
+        final Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        final int code = waitFor(process, 30);
+        final String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (code != 0)
+        {
+            throw new IOException(String.join(" ", command) + " exited " + code + ": " + output);
+        }
+        return output;
+    }
+
+    private static int waitFor(final Process process, final long timeoutSeconds) throws IOException
+    {
+        try
+        {
+            if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS))
+            {
+                process.destroyForcibly();
+                return -1;
+            }
+            return process.exitValue();
+        }
+        catch (final InterruptedException e)
+        {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+    }
+
+    private static void requireRoot() throws IOException
+    {
+        final boolean root = Files.readAllLines(Path.of("/proc/self/status")).stream()
+            .anyMatch(line -> line.matches("Uid:\\s+\\d+\\s+0\\s.*"));
+        if (root)
+        {
+            return;
+        }
+        final String message = "\n*** interop tests with the Linux kernel SKIPPED: they need root (network " +
+            "namespaces, AF_PACKET, TAP). Run `mvn verify` as root to include them (TESTING.md). ***\n";
+        System.err.println(message);
+        Assertions.assertNotEquals("true", System.getenv("CI"), "CI=true: interop tests must run, not skip:" +
+            message);
+        Assumptions.abort(message);
+    }
+}
