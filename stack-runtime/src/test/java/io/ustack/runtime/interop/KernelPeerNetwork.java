@@ -27,7 +27,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>{@link #close()} kills the processes started here and deletes both namespaces (which deletes the veths); test
  * classes call it from {@code @AfterAll}, so it runs even when a test fails.
  */
-final class KernelPeerNetwork implements AutoCloseable
+public final class KernelPeerNetwork implements AutoCloseable
 {
     private static final AtomicInteger NEXT = new AtomicInteger();
 
@@ -48,7 +48,7 @@ final class KernelPeerNetwork implements AutoCloseable
      * Creates the two namespaces with loopback up. Without root the calling test class is skipped with a loud
      * message, except under {@code CI=true}, where that is a failure.
      */
-    static KernelPeerNetwork create() throws IOException
+    public static KernelPeerNetwork create() throws IOException
     {
         requireRoot();
         final KernelPeerNetwork network = new KernelPeerNetwork();
@@ -70,13 +70,13 @@ final class KernelPeerNetwork implements AutoCloseable
     }
 
     /** The namespace the stack's AF_PACKET socket opens in. */
-    String ustackNamespace()
+    public String ustackNamespace()
     {
         return ustackNamespace;
     }
 
     /** The namespace of the kernel peer. */
-    String kernelNamespace()
+    public String kernelNamespace()
     {
         return kernelNamespace;
     }
@@ -85,8 +85,8 @@ final class KernelPeerNetwork implements AutoCloseable
      * Adds a veth pair: {@code ustackEnd} in A, link up, no address; {@code kernelEnd} in B with
      * {@code kernelAddress} (e.g. {@code 198.18.0.2/24}), and with offloads off unless {@code offloadsOn}.
      */
-    void addVeth(final String ustackEnd, final String kernelEnd, final String kernelAddress, final boolean offloadsOn)
-        throws IOException
+    public void addVeth(final String ustackEnd, final String kernelEnd, final String kernelAddress,
+        final boolean offloadsOn) throws IOException
     {
         run("ip", "link", "add", ustackEnd, "netns", ustackNamespace, "type", "veth", "peer", "name", kernelEnd,
             "netns", kernelNamespace);
@@ -101,13 +101,13 @@ final class KernelPeerNetwork implements AutoCloseable
     }
 
     /** Moves an interface of this (the test JVM's) namespace into namespace B, e.g. a TAP interface just made. */
-    void moveToKernel(final String interfaceName) throws IOException
+    public void moveToKernel(final String interfaceName) throws IOException
     {
         run("ip", "link", "set", interfaceName, "netns", kernelNamespace);
     }
 
     /** Runs {@code ip -n A ...}. */
-    String ipInUstack(final String... args) throws IOException
+    public String ipInUstack(final String... args) throws IOException
     {
         final List<String> command = new ArrayList<>(List.of("ip", "-n", ustackNamespace));
         command.addAll(Arrays.asList(args));
@@ -115,13 +115,13 @@ final class KernelPeerNetwork implements AutoCloseable
     }
 
     /** Runs a command in namespace B to completion; fails the test with its output if it exits non-zero. */
-    String inKernel(final String... command) throws IOException
+    public String inKernel(final String... command) throws IOException
     {
         return run(inKernelCommand(command));
     }
 
     /** Runs a command in namespace B to completion and returns its exit code (output goes to the test log). */
-    int exitCodeInKernel(final long timeoutSeconds, final String... command) throws IOException
+    public int exitCodeInKernel(final long timeoutSeconds, final String... command) throws IOException
     {
         final Process process = start(inKernelCommand(command));
         final int code = waitFor(process, timeoutSeconds);
@@ -134,7 +134,7 @@ final class KernelPeerNetwork implements AutoCloseable
      * Starts a long-running command in namespace B and waits until it prints a line (its readiness signal).
      * {@link #close()} kills it.
      */
-    Process startInKernel(final String... command) throws IOException
+    public Process startInKernel(final String... command) throws IOException
     {
         final Process process = start(inKernelCommand(command));
         final String line = new java.io.BufferedReader(new java.io.InputStreamReader(process.getInputStream(),
@@ -144,7 +144,7 @@ final class KernelPeerNetwork implements AutoCloseable
     }
 
     /** Writes a script to a temp file (deleted at JVM exit) and returns its path, for python3 in namespace B. */
-    static String script(final String name, final String text) throws IOException
+    public static String script(final String name, final String text) throws IOException
     {
         final Path file = Files.createTempFile("ustack-it-" + name + "-", ".py");
         file.toFile().deleteOnExit();
