@@ -45,7 +45,31 @@ public enum CounterDescriptor
     /** UDP datagrams queued to sockets. */
     UDP_DELIVERED(Layer.UDP, "UDP datagrams delivered"),
     /** UDP datagrams sent. */
-    UDP_SENT(Layer.UDP, "UDP datagrams sent");
+    UDP_SENT(Layer.UDP, "UDP datagrams sent"),
+    /** TCP segments that passed header and checksum checks. */
+    TCP_SEGMENTS_RECEIVED(Layer.TCP, "TCP segments received"),
+    /** TCP segments sent (RSTs included). */
+    TCP_SEGMENTS_SENT(Layer.TCP, "TCP segments sent"),
+    /** TCP segments sent again (RTO, fast retransmit, SYN retries). */
+    TCP_RETRANSMITS(Layer.TCP, "TCP segments retransmitted"),
+    /** Fast retransmits on the third duplicate ACK (RFC 5681 §3.2). */
+    TCP_FAST_RETRANSMITS(Layer.TCP, "TCP fast retransmits"),
+    /** Retransmission timer expiries on synchronized connections. */
+    TCP_RETRANSMIT_TIMEOUTS(Layer.TCP, "TCP retransmission timeouts"),
+    /** Connections aborted because retransmissions or probes ran out (R2). */
+    TCP_TIMEOUT_ABORTS(Layer.TCP, "TCP connections timed out"),
+    /** RST segments sent. */
+    TCP_RESETS_SENT(Layer.TCP, "TCP resets sent"),
+    /** Acceptable RSTs received. */
+    TCP_RESETS_RECEIVED(Layer.TCP, "TCP resets received"),
+    /** Challenge ACKs sent (RFC 5961). */
+    TCP_CHALLENGE_ACKS_SENT(Layer.TCP, "TCP challenge ACKs sent"),
+    /** Challenge ACKs not sent because of the rate limit (RFC 5961 §7). */
+    TCP_CHALLENGE_ACKS_SUPPRESSED(Layer.TCP, "TCP challenge ACKs suppressed by rate limit"),
+    /** Active opens (SYN sent). */
+    TCP_ACTIVE_OPENS(Layer.TCP, "TCP active opens"),
+    /** Passive opens (SYN received on a listener). */
+    TCP_PASSIVE_OPENS(Layer.TCP, "TCP passive opens");
 
     private final Layer layer;
     private final String label;

@@ -116,8 +116,29 @@ public enum DropReason
     /** Data offset below 5 words or past the segment end. */
     TCP_BAD_DATA_OFFSET(Layer.TCP, "TCP data offset invalid"),
     /** An option of length 0 or 1, past the header end, or a known option with the wrong length. */
-    TCP_BAD_OPTION(Layer.TCP, "TCP option malformed");
-    // TCP_BAD_CHECKSUM arrives with TCP input (issue 4): a reason is added with the code that counts it.
+    TCP_BAD_OPTION(Layer.TCP, "TCP option malformed"),
+    /** Checksum over the pseudo-header and segment does not verify (RFC 9293 §3.1). */
+    TCP_BAD_CHECKSUM(Layer.TCP, "TCP checksum mismatch"),
+    /** No connection and no listener for the segment (answered with RST unless it was one, RFC 9293 §3.10.7.1). */
+    TCP_NO_CONNECTION(Layer.TCP, "TCP no connection (RST sent)"),
+    /** A listener got something other than a SYN (RFC 9293 §3.10.7.2: RST ignored, ACK answered with RST). */
+    TCP_LISTEN_NOT_SYN(Layer.TCP, "TCP non-SYN segment to a listener"),
+    /** A SYN found the listener's backlog full (or no free control block). */
+    TCP_LISTEN_OVERFLOW(Layer.TCP, "TCP listen backlog full"),
+    /** SYN-SENT: an unacceptable ACK, a RST without ACK, or neither SYN nor RST (RFC 9293 §3.10.7.3). */
+    TCP_SYN_SENT_BAD_ACK(Layer.TCP, "TCP unacceptable segment in SYN-SENT"),
+    /** Failed the sequence acceptability test (RFC 9293 §3.10.7.4 "first"; answered with an ACK unless RST). */
+    TCP_OUT_OF_WINDOW(Layer.TCP, "TCP segment outside the receive window"),
+    /** In-window RST not exactly at RCV.NXT: challenge ACK instead (RFC 5961 §3.2). */
+    TCP_RST_CHALLENGED(Layer.TCP, "TCP RST not at RCV.NXT (challenge ACK)"),
+    /** SYN on a synchronized connection: challenge ACK instead (RFC 5961 §4.2). */
+    TCP_SYN_CHALLENGED(Layer.TCP, "TCP SYN on synchronized connection (challenge ACK)"),
+    /** ACK outside [SND.UNA - MAX.SND.WND, SND.NXT] (RFC 5961 §5.2), or unacceptable in SYN-RECEIVED (RST sent). */
+    TCP_ACK_OUT_OF_RANGE(Layer.TCP, "TCP ACK outside acceptable range"),
+    /** No ACK flag on a synchronized connection (RFC 9293 §3.10.7.4 "fifth"). */
+    TCP_NO_ACK(Layer.TCP, "TCP segment without ACK on synchronized connection"),
+    /** Out-of-order text needing more ranges than the receive buffer tracks; the peer retransmits. */
+    TCP_RECEIVE_RANGES_FULL(Layer.TCP, "TCP out-of-order ranges full");
 
     private final Layer layer;
     private final String label;

@@ -1,0 +1,227 @@
+package io.ustack.tcp;
+
+import io.ustack.api.counter.CounterDescriptor;
+import io.ustack.api.counter.StackCounters;
+import io.ustack.api.tcp.AckSample;
+import io.ustack.api.tcp.CongestionControl;
+import io.ustack.tcp.wire.SeqNum;
+import io.ustack.tcp.wire.TcpHeader;
+
+/**
+ * The sender's side of an acceptable ACK and the retransmission timer (Linux {@code tcp_ack} and
+ * {@code tcp_retransmit_timer}): SND.UNA and the send window (RFC 9293 §3.10.7.4 "fifth"), RTT samples under Karn's
+ * rule and the RTO with exponential backoff (RFC 6298), R2 abort (RFC 9293 §3.8.3), and loss recovery: fast
+ * retransmit on the third duplicate ACK with NewReno fast recovery (RFC 5681 §3.2, RFC 6582) through the
+ * {@link CongestionControl} hooks.
+ */
+final class Retransmission
+{
+    /** RFC 5681 §3.2: the duplicate ACK count that triggers fast retransmit. */
+    static final int DUP_ACK_THRESHOLD = 3;
+
+    private final Sender sender;
+    private final SegmentOutput output;
+    private final TcpTimers timers;
+    private final Connections connections;
+    private final StackCounters counters;
+    private final TcpSettings settings;
+
+    Retransmission(final Sender sender, final SegmentOutput output, final TcpTimers timers,
+        final Connections connections, final StackCounters counters, final TcpSettings settings)
+    {
+        this.sender = sender;
+        this.output = output;
+        this.timers = timers;
+        this.connections = connections;
+        this.counters = counters;
+        this.settings = settings;
+    }
+
+    /**
+     * An ACK within [SND.UNA - MAX.SND.WND, SND.MAX] on a synchronized connection (the caller checked the range,
+     * RFC 5961 §5.2).
+     */
+    void onAck(final Tcb t, final TcpHeader seg, final long nowNs)
+    {
+        final int ack = seg.acknowledgmentNumber();
+        final int window = seg.window() << t.sndShift; // RFC 7323 §2.3: SND.WND = SEG.WND << Snd.Wind.Shift
+        // RFC 5681 §2: a duplicate ACK acknowledges nothing new, carries no data, SYN or FIN, leaves the window as
+        // it was, and arrives while data is outstanding.
+        final boolean duplicate = ack == t.sndUna && t.sndMax != t.sndUna && seg.payloadLength() == 0 &&
+            (seg.flags() & (TcpHeader.SYN | TcpHeader.FIN)) == 0 && window == t.sndWnd;
+        t.probes = 0; // RFC 9293 §3.8.6.1 MUST-37: an answered probe keeps the connection alive
+        updateWindow(t, seg, ack, window);
+        if (SeqNum.gt(ack, t.sndUna))
+        {
+            onNewAck(t, ack, nowNs);
+        }
+        else if (duplicate)
+        {
+            onDuplicateAck(t, nowNs);
+        }
+    }
+
+    /** RFC 9293 §3.10.7.4: update SND.WND when the segment is newer (SND.WL1, SND.WL2) than the last update. */
+    private static void updateWindow(final Tcb t, final TcpHeader seg, final int ack, final int window)
+    {
+        final int seq = seg.sequenceNumber();
+        if (SeqNum.lt(t.sndWl1, seq) || (t.sndWl1 == seq && SeqNum.leq(t.sndWl2, ack)))
+        {
+            t.sndWnd = window;
+            t.sndWl1 = seq;
+            t.sndWl2 = ack;
+            t.maxSndWnd = Math.max(t.maxSndWnd, window);
+        }
+    }
+
+    private void onNewAck(final Tcb t, final int ack, final long nowNs)
+    {
+        final int freed = Math.max(0, t.sendBuffer.acknowledge(ack));
+        final int advanced = SeqNum.diff(ack, t.sndUna);
+        final AckSample sample = t.ackSample.reset().nowNs(nowNs).bytesAcked(advanced);
+        // RFC 6298 §3 (Karn): only the timed segment, never retransmitted, gives a sample.
+        if (t.rttTiming && SeqNum.leq(t.rttSeq, ack))
+        {
+            final long rttNs = Math.max(1, nowNs - t.rttStartNs);
+            t.rto.onRttSample(rttNs, nowNs);
+            t.minRttNs = t.minRttNs == 0 ? rttNs : Math.min(t.minRttNs, rttNs);
+            sample.rttNs(rttNs);
+            t.rttTiming = false;
+        }
+        else if (t.rto.backoffs() > 0)
+        {
+            t.rto.onNewAckAfterBackoff();
+        }
+        t.sndUna = ack;
+        if (SeqNum.lt(t.sndNxt, ack))
+        {
+            t.sndNxt = ack; // after a go-back-N restart the peer may acknowledge past what we resent
+        }
+        t.retries = 0;
+        t.dupAcks = 0;
+        t.bytesAcked += freed;
+        sample.inFlightBytes(t.flightSizeBytes()).deliveredBytes(t.bytesAcked);
+        if (t.inRecovery && SeqNum.lt(ack, t.recover))
+        {
+            // RFC 6582 §3.2 step 3, partial ACK: the next hole is lost too; resend it at once, deflate the window.
+            sender.retransmitFirst(t, nowNs);
+            t.cc.onAck(sample);
+        }
+        else if (t.inRecovery)
+        {
+            // RFC 6582 §3.2 step 3, full ACK: leave fast recovery.
+            t.inRecovery = false;
+            t.cc.onAck(sample);
+            t.cc.onRecoveryExit(nowNs);
+            t.cc.onStateChange(CongestionControl.OPEN);
+        }
+        else
+        {
+            t.cc.onAck(sample);
+        }
+        // RFC 6298 §5.2/5.3: all acknowledged → stop the timer; new data acknowledged → restart it.
+        if (t.sndUna == t.sndMax)
+        {
+            timers.cancelRetransmit(t);
+        }
+        else
+        {
+            timers.restartRetransmit(t, nowNs);
+        }
+        if (freed > 0 && t.sendBuffer.free() > 0)
+        {
+            connections.events().onWritable(t.id);
+        }
+    }
+
+    private void onDuplicateAck(final Tcb t, final long nowNs)
+    {
+        t.dupAcks++;
+        t.ackSample.reset().nowNs(nowNs).duplicate(true).inFlightBytes(t.flightSizeBytes())
+            .deliveredBytes(t.bytesAcked);
+        if (t.inRecovery)
+        {
+            t.cc.onAck(t.ackSample); // RFC 5681 §3.2 step 4: inflate by one segment per duplicate
+            return;
+        }
+        t.cc.onAck(t.ackSample);
+        // RFC 6582 §3.2 step 2: enter recovery only if the ACK covers more than "recover" (no repeated reduction
+        // for losses of one window).
+        if (t.dupAcks == DUP_ACK_THRESHOLD && SeqNum.gt(t.sndUna, t.recover))
+        {
+            t.inRecovery = true;
+            t.recover = t.sndMax;
+            t.cc.onCongestionEvent(nowNs);
+            t.cc.onStateChange(CongestionControl.RECOVERY);
+            counters.increment(CounterDescriptor.TCP_FAST_RETRANSMITS);
+            sender.retransmitFirst(t, nowNs); // RFC 5681 §3.2 step 2: retransmit the lost segment
+        }
+    }
+
+    /** The retransmission timer fired (RFC 6298 §5.4-5.6; RFC 9293 §3.8.3 R2). */
+    void onTimeout(final Tcb t, final long nowNs)
+    {
+        if (t.state == TcpState.SYN_SENT || t.state == TcpState.SYN_RECEIVED)
+        {
+            onHandshakeTimeout(t, nowNs);
+            return;
+        }
+        if (t.sndUna == t.sndMax || t.state == TcpState.TIME_WAIT || t.state == TcpState.CLOSED)
+        {
+            return;
+        }
+        if (t.retries >= settings.r2())
+        {
+            // RFC 9293 §3.8.3: after R2 the connection is closed and the user told (ETIMEDOUT).
+            counters.increment(CounterDescriptor.TCP_TIMEOUT_ABORTS);
+            connections.onClosed(t, TcpError.TIMED_OUT);
+            return;
+        }
+        // RFC 9293 §3.8.6.1 MUST-37: a peer that closed its window on data already in flight and answers every
+        // retransmission is probed indefinitely, as with the persist timer (Linux tcp_retransmit_timer does the same
+        // when snd_wnd is 0 and the peer is heard from); only silence counts towards R2.
+        final boolean peerAlive = t.sndWnd == 0 && nowNs - t.lastReceiveNs < 2 * t.rto.rtoNs();
+        if (!peerAlive)
+        {
+            t.retries++;
+        }
+        counters.increment(CounterDescriptor.TCP_RETRANSMIT_TIMEOUTS);
+        t.rto.onTimeout(); // RFC 6298 §5.5: back off
+        t.cc.onRetransmitTimeout(nowNs);
+        t.cc.onStateChange(CongestionControl.LOSS);
+        t.inRecovery = false;
+        t.dupAcks = 0;
+        t.recover = t.sndMax; // RFC 6582 §3.2 step 4
+        t.rttTiming = false;
+        // Go-back-N from SND.UNA (RFC 5681 §3.1: "retransmit ... starting with the first unacknowledged segment");
+        // the sender resends in cwnd-sized bursts as ACKs return.
+        t.sndNxt = t.sndUna;
+        timers.restartRetransmit(t, nowNs); // RFC 6298 §5.6
+        connections.markDirty(t);
+        if (t.sndWnd == 0)
+        {
+            // Nothing may go into a zero window: probe it (SEG.SEQ = SND.UNA - 1, as the persist timer does).
+            output.send(t, SeqNum.add(t.sndUna, -1), TcpHeader.ACK, 0, nowNs);
+            return;
+        }
+        sender.transmit(t, nowNs);
+    }
+
+    private void onHandshakeTimeout(final Tcb t, final long nowNs)
+    {
+        if (t.retries >= settings.synRetries())
+        {
+            counters.increment(CounterDescriptor.TCP_TIMEOUT_ABORTS);
+            connections.onClosed(t, TcpError.TIMED_OUT);
+            return;
+        }
+        t.retries++;
+        t.synTimedOut = true;
+        t.rto.onTimeout();
+        t.retransmits++;
+        counters.increment(CounterDescriptor.TCP_RETRANSMITS);
+        final int flags = t.state == TcpState.SYN_SENT ? TcpHeader.SYN : TcpHeader.SYN | TcpHeader.ACK;
+        output.send(t, t.iss, flags, 0, nowNs);
+        timers.restartRetransmit(t, nowNs);
+    }
+}

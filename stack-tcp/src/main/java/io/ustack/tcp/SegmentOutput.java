@@ -1,0 +1,174 @@
+package io.ustack.tcp;
+
+import io.ustack.api.counter.CounterDescriptor;
+import io.ustack.api.counter.StackCounters;
+import io.ustack.ip.ipv4.Ipv4Sender;
+import io.ustack.tcp.wire.SeqNum;
+import io.ustack.tcp.wire.TcpHeader;
+import io.ustack.tcp.wire.TcpOptions;
+import org.agrona.MutableDirectBuffer;
+
+import static java.nio.ByteOrder.BIG_ENDIAN;
+
+/**
+ * Builds segments and hands them to IPv4 (Linux {@code tcp_output.c}'s transmit half): header, MSS option on SYNs,
+ * the window from {@link io.ustack.tcp.buffer.ReceiveBuffer#windowToAdvertise}, data copied straight from the send
+ * buffer into the claimed packet buffer, checksum over the pseudo-header, DF set (RFC 1191). Nothing allocated.
+ */
+final class SegmentOutput
+{
+    /** Largest window without RFC 7323 scaling (RFC 9293 §3.1: 16 bits, MUST-1 unsigned). */
+    static final int MAX_UNSCALED_WINDOW = 0xFFFF;
+    /** IPv4 (20) + TCP (20) header bytes subtracted from an MTU to get an MSS (RFC 9293 §3.7.1). */
+    static final int HEADERS = 40;
+    /** RFC 9293 §3.7.1 MUST-15: the MSS assumed when the peer sent no MSS option. */
+    static final int DEFAULT_MSS = 536;
+
+    private final StackCounters counters;
+    private final TcpHeader header = new TcpHeader();
+    private Ipv4Sender ip;
+    private TcpTimers timers;
+
+    SegmentOutput(final StackCounters counters)
+    {
+        this.counters = counters;
+    }
+
+    void attach(final Ipv4Sender ip, final TcpTimers timers)
+    {
+        this.ip = ip;
+        this.timers = timers;
+    }
+
+    Ipv4Sender ip()
+    {
+        return ip;
+    }
+
+    /** The MSS to advertise for a peer: route MTU - 40, never below 536 (RFC 9293 §3.7.1). */
+    int mssFor(final int remoteAddress, final long nowNs)
+    {
+        final int mtu = ip.pathMtu(remoteAddress, nowNs);
+        final int fromMtu = Math.min(mtu - HEADERS, ip.bufferCapacity() - TcpHeader.MIN_HEADER_LENGTH - 20);
+        return Math.max(DEFAULT_MSS, fromMtu);
+    }
+
+    /**
+     * Sends one segment of connection {@code t}: sequence number {@code seq}, {@code flags}, and {@code length}
+     * data bytes taken from the send buffer at {@code seq} (after the SYN if the SYN flag is set). With ACK set it
+     * acknowledges RCV.NXT and tells the ACK policy, so owed ACKs ride on it.
+     *
+     * @return false when no packet buffer was free (nothing sent; the caller stops, the timers retry)
+     */
+    boolean send(final Tcb t, final int seq, final int flags, final int length, final long nowNs)
+    {
+        final int bufferId = ip.claim();
+        if (bufferId < 0)
+        {
+            return false;
+        }
+        final MutableDirectBuffer buffer = ip.buffer(bufferId);
+        final int at = Ipv4Sender.PAYLOAD_OFFSET;
+        final boolean syn = (flags & TcpHeader.SYN) != 0;
+        final int optionsLength = syn ? synOptionsLength(t) : 0;
+        header.wrapForWrite(buffer, at)
+            .sourcePort(t.localPort)
+            .destinationPort(t.remotePort)
+            .sequenceNumber(seq)
+            .acknowledgmentNumber((flags & TcpHeader.ACK) != 0 ? t.rcvNxt() : 0)
+            .dataOffset((TcpHeader.MIN_HEADER_LENGTH + optionsLength) / 4)
+            .flags(flags)
+            .window((flags & TcpHeader.ACK) != 0 || syn ? advertise(t, syn) : 0)
+            .urgentPointer(0);
+        if (syn)
+        {
+            // RFC 9293 §3.7.1: the MSS option goes only in SYNs; RFC 7323 §2.2: so does window scale.
+            TcpOptions.writeSynOptions(buffer, at + TcpHeader.OPTIONS_OFFSET, t.ourMss,
+                t.offerWindowScale ? t.receiveShiftNeeded() : TcpOptions.NO_WINDOW_SCALE, false, false, 0, 0);
+        }
+        final int headerLength = TcpHeader.MIN_HEADER_LENGTH + optionsLength;
+        if (length > 0)
+        {
+            t.sendBuffer.copyOut(syn ? SeqNum.add(seq, 1) : seq, buffer, at + headerLength, length);
+        }
+        header.computeAndSetChecksum(t.localAddress, t.remoteAddress, headerLength + length);
+        ip.send(bufferId, headerLength + length, t.localAddress, t.remoteAddress, TcpHeader.PROTOCOL,
+            Ipv4Sender.DONT_FRAGMENT, 0, nowNs);
+        t.segmentsOut++;
+        counters.increment(CounterDescriptor.TCP_SEGMENTS_SENT);
+        if ((flags & TcpHeader.ACK) != 0)
+        {
+            t.ackNow = false;
+            if (t.ackPolicy != null)
+            {
+                t.ackPolicy.onAckSent(nowNs);
+            }
+            timers.cancelDelayedAck(t);
+        }
+        return true;
+    }
+
+    /**
+     * A pure ACK with the current RCV.NXT and window (RFC 9293 §3.10.7.4 "<SEQ=SND.NXT><ACK=RCV.NXT>"). The RFC's
+     * SND.NXT is our SND.MAX: after a go-back-N restart our SND.NXT is behind, and an ACK sent from there would fall
+     * before the peer's RCV.NXT and be discarded as unacceptable (Linux {@code tcp_acceptable_seq} does the same).
+     */
+    boolean sendAck(final Tcb t, final long nowNs)
+    {
+        return send(t, t.sndMax, TcpHeader.ACK, 0, nowNs);
+    }
+
+    /**
+     * RFC 9293 §3.10.7.1 / §3.5.2: a reset for a segment, out of any control block. With {@code withAck} it is
+     * {@code <SEQ=seq><ACK=ack><CTL=RST,ACK>}, else {@code <SEQ=seq><CTL=RST>}.
+     */
+    void sendReset(final int localAddress, final int localPort, final int remoteAddress, final int remotePort,
+        final int seq, final int ack, final boolean withAck, final long nowNs)
+    {
+        final int bufferId = ip.claim();
+        if (bufferId < 0)
+        {
+            return;
+        }
+        final MutableDirectBuffer buffer = ip.buffer(bufferId);
+        header.wrapForWrite(buffer, Ipv4Sender.PAYLOAD_OFFSET)
+            .sourcePort(localPort)
+            .destinationPort(remotePort)
+            .sequenceNumber(seq)
+            .acknowledgmentNumber(withAck ? ack : 0)
+            .dataOffset(5)
+            .flags(withAck ? TcpHeader.RST | TcpHeader.ACK : TcpHeader.RST)
+            .window(0)
+            .urgentPointer(0)
+            .computeAndSetChecksum(localAddress, remoteAddress, TcpHeader.MIN_HEADER_LENGTH);
+        ip.send(bufferId, TcpHeader.MIN_HEADER_LENGTH, localAddress, remoteAddress, TcpHeader.PROTOCOL,
+            Ipv4Sender.DONT_FRAGMENT, 0, nowNs);
+        counters.increment(CounterDescriptor.TCP_SEGMENTS_SENT);
+        counters.increment(CounterDescriptor.TCP_RESETS_SENT);
+    }
+
+    private static int synOptionsLength(final Tcb t)
+    {
+        return TcpOptions.MSS_LENGTH + (t.offerWindowScale ? TcpOptions.WINDOW_SCALE_LENGTH + 1 : 0);
+    }
+
+    /**
+     * The window to put in a segment: receiver-side SWS avoidance by the receive buffer (RFC 9293 §3.8.6.2.2),
+     * capped at 65,535 without window scaling; records the right edge offered (RCV.NXT + RCV.WND).
+     */
+    private static int advertise(final Tcb t, final boolean syn)
+    {
+        // RFC 7323 §2.2: the window in a SYN is never scaled.
+        final int shift = syn ? 0 : t.rcvShift;
+        final int limit = syn ? MAX_UNSCALED_WINDOW : t.maxAdvertisableWindow();
+        final int window = Math.min(t.receiveBuffer.windowToAdvertise(Math.max(1, t.effMss)), limit);
+        final int field = window >>> shift;
+        final int edge = SeqNum.add(t.rcvNxt(), field << shift);
+        // RFC 9293 §3.8.6 MUST-34 (shrinking the window is strongly discouraged): never pull the edge back.
+        if (SeqNum.gt(edge, t.rcvAdvEdge) || SeqNum.lt(t.rcvAdvEdge, t.rcvNxt()))
+        {
+            t.rcvAdvEdge = edge;
+        }
+        return Math.min(MAX_UNSCALED_WINDOW, SeqNum.diff(t.rcvAdvEdge, t.rcvNxt()) >>> shift);
+    }
+}

@@ -1,0 +1,225 @@
+package io.ustack.tcp;
+
+import io.ustack.api.counter.CounterDescriptor;
+import io.ustack.api.counter.StackCounters;
+import io.ustack.tcp.wire.SeqNum;
+import io.ustack.tcp.wire.TcpHeader;
+
+/**
+ * What to send and when (Linux {@code tcp_write_xmit}): cuts the send buffer into segments at the effective MSS,
+ * never beyond the peer's window or the congestion window, applies Nagle (RFC 9293 §3.7.4) with NODELAY and cork,
+ * sender-side SWS avoidance (RFC 9293 §3.8.6.2.1), sets PSH on the segment that empties the buffer, carries the FIN
+ * after the last byte, and runs the persist timer with zero-window probes (RFC 9293 §3.8.6.1).
+ */
+final class Sender
+{
+    /** Most segments one call sends, so that one connection cannot hog a duty cycle. */
+    private static final int BURST = 64;
+    /** Upper bound on the persist interval (RFC 6298 §2.5's 60 s maximum RTO, as Linux TCP_RTO_MAX is 120 s). */
+    private static final long MAX_PERSIST_NS = 60_000_000_000L;
+
+    private final SegmentOutput output;
+    private final TcpTimers timers;
+    private final Connections connections;
+    private final StackCounters counters;
+    private final TcpSettings settings;
+
+    Sender(final SegmentOutput output, final TcpTimers timers, final Connections connections,
+        final StackCounters counters, final TcpSettings settings)
+    {
+        this.output = output;
+        this.timers = timers;
+        this.connections = connections;
+        this.counters = counters;
+        this.settings = settings;
+    }
+
+    /** Sends what the windows, Nagle and the buffer allow, then any ACK still owed. */
+    int transmit(final Tcb t, final long nowNs)
+    {
+        int sent = 0;
+        if (sendsData(t.state))
+        {
+            while (sent < BURST && sendOne(t, nowNs))
+            {
+                sent++;
+            }
+            checkPersist(t, nowNs);
+        }
+        if (t.ackNow && t.state != TcpState.CLOSED && t.state != TcpState.SYN_SENT)
+        {
+            output.sendAck(t, nowNs);
+            sent++;
+        }
+        return sent;
+    }
+
+    private static boolean sendsData(final int state)
+    {
+        return state == TcpState.ESTABLISHED || state == TcpState.CLOSE_WAIT || state == TcpState.FIN_WAIT_1 ||
+            state == TcpState.CLOSING || state == TcpState.LAST_ACK;
+    }
+
+    private boolean sendOne(final Tcb t, final long nowNs)
+    {
+        final int unsent = Math.max(0, t.sendBuffer.bytesAfter(t.sndNxt));
+        final boolean finToSend = t.sendBuffer.finQueued() && SeqNum.leq(t.sndNxt, t.sendBuffer.finSeq());
+        if (unsent == 0 && !finToSend)
+        {
+            return false;
+        }
+        final int inFlight = t.inFlight();
+        // RFC 9293 §3.8.6.2.1: usable window = SND.UNA + SND.WND - SND.NXT, and RFC 5681 §3.1: within cwnd.
+        final long window = Math.min(t.cc.cwnd(), t.sndWnd & 0xFFFF_FFFFL);
+        final int usable = (int)Math.max(0, Math.min(window - inFlight, Integer.MAX_VALUE));
+        final int length = Math.min(Math.min(unsent, t.effMss), usable);
+        final boolean retransmission = SeqNum.lt(t.sndNxt, t.sndMax);
+        final boolean fin = finToSend && length == unsent && (usable > length || length == 0 && inFlight == 0);
+        if (length == 0 && !fin)
+        {
+            return false;
+        }
+        if (length < t.effMss && !retransmission && !fin && !smallSegmentAllowed(t, length, unsent, usable, inFlight))
+        {
+            return false;
+        }
+        int flags = TcpHeader.ACK;
+        if (length > 0 && length == unsent)
+        {
+            flags |= TcpHeader.PSH; // the last segment of what the application wrote
+        }
+        if (fin)
+        {
+            flags |= TcpHeader.FIN;
+        }
+        if (!output.send(t, t.sndNxt, flags, length, nowNs))
+        {
+            return false;
+        }
+        onSent(t, length, fin, retransmission, nowNs);
+        return true;
+    }
+
+    /**
+     * RFC 9293 §3.7.4 Nagle and §3.8.6.2.1 sender SWS avoidance: a segment shorter than Eff.snd.MSS goes only if it
+     * carries all the data queued and either nothing is in flight or NODELAY is on (never while corked), or it is
+     * at least half the largest window the peer ever offered (Fs = 1/2), or it fills the whole usable window with
+     * nothing in flight (the "override" of §3.8.6.2.1 (d), without which a peer holding a small window open would
+     * stall us; Linux sends window-limited segments the same way).
+     */
+    private static boolean smallSegmentAllowed(final Tcb t, final int length, final int unsent, final int usable,
+        final int inFlight)
+    {
+        if (length == unsent && !t.cork && (t.noDelay || inFlight == 0))
+        {
+            return true;
+        }
+        if (length == usable && inFlight == 0)
+        {
+            return true;
+        }
+        return !t.cork && t.maxSndWnd > 0 && length >= (t.maxSndWnd >>> 1);
+    }
+
+    private void onSent(final Tcb t, final int length, final boolean fin, final boolean retransmission,
+        final long nowNs)
+    {
+        final int end = SeqNum.add(t.sndNxt, length + (fin ? 1 : 0));
+        if (retransmission)
+        {
+            t.retransmits++;
+            counters.increment(CounterDescriptor.TCP_RETRANSMITS);
+            t.rttTiming = false; // RFC 6298 §3 (Karn): no sample from anything sent again
+        }
+        else
+        {
+            t.bytesSent += length;
+            if (!t.rttTiming && t.rto != null)
+            {
+                t.rttTiming = true;
+                t.rttSeq = end;
+                t.rttStartNs = nowNs;
+            }
+        }
+        t.sndNxt = end;
+        if (SeqNum.gt(end, t.sndMax))
+        {
+            t.sndMax = end;
+        }
+        // RFC 6298 §5.1: start the timer if it is not running when a segment with data leaves.
+        timers.startRetransmitIfIdle(t, nowNs);
+        timers.cancelPersist(t);
+    }
+
+    /**
+     * Resends one segment from SND.UNA without moving SND.NXT (fast retransmit, RFC 5681 §3.2 step 4; NewReno
+     * partial ACK, RFC 6582 §3.2 step 3).
+     */
+    void retransmitFirst(final Tcb t, final long nowNs)
+    {
+        final int outstanding = SeqNum.diff(t.sndMax, t.sndUna);
+        final int data = Math.max(0, t.sendBuffer.bytesAfter(t.sndUna));
+        final int length = Math.min(Math.min(data, outstanding), t.effMss);
+        final boolean fin = t.finSent() && length == data && SeqNum.add(t.sndUna, length) == t.sendBuffer.finSeq();
+        if (length == 0 && !fin)
+        {
+            return;
+        }
+        final int flags = TcpHeader.ACK | (fin ? TcpHeader.FIN : 0) | (length > 0 && length == data ? TcpHeader.PSH : 0);
+        if (output.send(t, t.sndUna, flags, length, nowNs))
+        {
+            t.retransmits++;
+            counters.increment(CounterDescriptor.TCP_RETRANSMITS);
+            t.rttTiming = false;
+        }
+    }
+
+    /**
+     * RFC 9293 §3.8.6.1: data waits and the peer offers a zero window with nothing in flight (so no retransmission
+     * timer runs): arm the persist timer, backed off from the RTO.
+     */
+    private void checkPersist(final Tcb t, final long nowNs)
+    {
+        final boolean waiting = t.sendBuffer.bytesAfter(t.sndNxt) > 0 ||
+            t.sendBuffer.finQueued() && SeqNum.leq(t.sndNxt, t.sendBuffer.finSeq());
+        if (waiting && t.sndWnd == 0 && t.sndNxt == t.sndUna && t.sndUna == t.sndMax)
+        {
+            timers.startPersist(t, persistDelay(t), nowNs);
+        }
+        else if (t.sndWnd != 0)
+        {
+            timers.cancelPersist(t);
+            t.persistBackoff = 0;
+        }
+    }
+
+    private static long persistDelay(final Tcb t)
+    {
+        final long base = t.rto.rtoNs();
+        return Math.min(MAX_PERSIST_NS, base << Math.min(t.persistBackoff, 16));
+    }
+
+    /**
+     * The persist timer fired: send a zero-window probe and back off. The probe is Linux's: an ACK with
+     * SEG.SEQ = SND.UNA - 1 and no data, which any receiver answers with an ACK carrying its window
+     * (RFC 9293 §3.10.7.4: an unacceptable segment draws an ACK). RFC 9293 §3.8.6.1 MUST-36/37: the connection stays
+     * open for as long as the probes are answered; R2 unanswered probes in a row abort it.
+     */
+    void onPersistTimeout(final Tcb t, final long nowNs)
+    {
+        if (!sendsData(t.state) || t.sndWnd != 0)
+        {
+            t.persistBackoff = 0;
+            return;
+        }
+        if (t.probes >= settings.r2())
+        {
+            connections.onClosed(t, TcpError.TIMED_OUT);
+            return;
+        }
+        t.probes++;
+        t.persistBackoff++;
+        output.send(t, SeqNum.add(t.sndUna, -1), TcpHeader.ACK, 0, nowNs);
+        timers.startPersist(t, persistDelay(t), nowNs);
+    }
+}

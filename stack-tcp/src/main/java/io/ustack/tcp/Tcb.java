@@ -1,0 +1,263 @@
+package io.ustack.tcp;
+
+import io.ustack.api.tcp.AckPolicy;
+import io.ustack.api.tcp.AckSample;
+import io.ustack.api.tcp.CongestionContext;
+import io.ustack.api.tcp.CongestionControl;
+import io.ustack.api.tcp.RtoEstimator;
+import io.ustack.api.timer.TimerService;
+import io.ustack.tcp.buffer.ReceiveBuffer;
+import io.ustack.tcp.buffer.SendBuffer;
+import io.ustack.tcp.wire.SeqNum;
+
+/**
+ * The transmission control block of one connection (RFC 9293 §3.3.1): addresses, state, the send and receive
+ * sequence variables, buffers, policy instances, timer ids and the statistics {@code ss -ti} shows. Pooled: one per
+ * slot of the module's array, reused by {@link #reset}; the buffers are made once per slot.
+ *
+ * <pre>
+ *   send:    SND.UNA ... SND.NXT ... SND.MAX        (SND.MAX: highest sequence sent; SND.NXT goes back to SND.UNA
+ *                                                   after a retransmission timeout, go-back-N as Linux does)
+ *   receive: RCV.NXT ... RCV.NXT + RCV.WND          (RCV.WND as last advertised: rcvAdvEdge - RCV.NXT)
+ * </pre>
+ */
+final class Tcb implements CongestionContext
+{
+    final int id;
+    final SendBuffer sendBuffer;
+    final ReceiveBuffer receiveBuffer;
+    final AckSample ackSample = new AckSample();
+
+    int state = TcpState.CLOSED;
+    int error = TcpError.NONE;
+    boolean inUse;
+    /** The application holds the id (connected, or accepted); the slot is freed only after it closes. */
+    boolean userOwned;
+    boolean userClosed;
+    /** Listener whose accept queue this passive connection belongs to until accepted, or -1. */
+    int listenerId = -1;
+    boolean inTable;
+
+    int localAddress;
+    int localPort;
+    int remoteAddress;
+    int remotePort;
+
+    // RFC 9293 §3.3.1 send sequence variables
+    int iss;
+    int sndUna;
+    int sndNxt;
+    int sndMax;
+    int sndWnd;
+    int sndWl1;
+    int sndWl2;
+    int maxSndWnd;
+    // receive sequence variables (RCV.NXT lives in the receive buffer)
+    int irs;
+    int rcvAdvEdge;
+
+    /** Effective send MSS (RFC 9293 §3.7.1 Eff.snd.MSS). */
+    int effMss;
+    /** The MSS we advertise: path MTU - 40. */
+    int ourMss;
+    /** RFC 7323 §2: we put a window scale option in our SYN (always when active; when the peer did, when passive). */
+    boolean offerWindowScale;
+    /** RFC 7323 §2.3: Snd.Wind.Shift, the peer's shift applied to windows it sends (0 without scaling). */
+    int sndShift;
+    /** RFC 7323 §2.3: Rcv.Wind.Shift, our shift applied to windows we send (0 without scaling). */
+    int rcvShift;
+
+    CongestionControl cc;
+    RtoEstimator rto;
+    AckPolicy ackPolicy;
+
+    long rtoTimer = TimerService.NULL_TIMER_ID;
+    long persistTimer = TimerService.NULL_TIMER_ID;
+    long delackTimer = TimerService.NULL_TIMER_ID;
+    long keepaliveTimer = TimerService.NULL_TIMER_ID;
+    long timeWaitTimer = TimerService.NULL_TIMER_ID;
+
+    /** Consecutive retransmission timeouts without progress (R1/R2, SYN retries). */
+    int retries;
+    /** Zero-window or keepalive probes sent without an answer. */
+    int probes;
+    int persistBackoff;
+    boolean synTimedOut;
+
+    // RFC 6298 §3 Karn: one timed segment, forgotten when anything is retransmitted
+    boolean rttTiming;
+    int rttSeq;
+    long rttStartNs;
+    long minRttNs;
+
+    // RFC 5681 §3.2 / RFC 6582 fast retransmit and NewReno recovery
+    int dupAcks;
+    boolean inRecovery;
+    int recover;
+
+    /** An ACK is owed now (several owed ACKs become one, the latest). */
+    boolean ackNow;
+    boolean dirty;
+    boolean noDelay;
+    boolean cork;
+    /** Sequence number after the last byte of the last write: the segment ending there carries PSH. */
+    int pushSeq;
+    boolean finProcessed;
+    long nowNs;
+    long lastReceiveNs;
+
+    // statistics (ss -ti)
+    long bytesSent;
+    long bytesAcked;
+    long bytesReceived;
+    long segmentsOut;
+    long segmentsIn;
+    long retransmits;
+
+    Tcb(final int id, final int sendBufferBytes, final int receiveBufferBytes)
+    {
+        this.id = id;
+        this.sendBuffer = new SendBuffer(sendBufferBytes);
+        this.receiveBuffer = new ReceiveBuffer(receiveBufferBytes);
+    }
+
+    void reset()
+    {
+        state = TcpState.CLOSED;
+        error = TcpError.NONE;
+        userOwned = false;
+        userClosed = false;
+        listenerId = -1;
+        inTable = false;
+        sndWnd = 0;
+        maxSndWnd = 0;
+        offerWindowScale = false;
+        sndShift = 0;
+        rcvShift = 0;
+        rtoTimer = TimerService.NULL_TIMER_ID;
+        persistTimer = TimerService.NULL_TIMER_ID;
+        delackTimer = TimerService.NULL_TIMER_ID;
+        keepaliveTimer = TimerService.NULL_TIMER_ID;
+        timeWaitTimer = TimerService.NULL_TIMER_ID;
+        retries = 0;
+        probes = 0;
+        persistBackoff = 0;
+        synTimedOut = false;
+        rttTiming = false;
+        minRttNs = 0;
+        dupAcks = 0;
+        inRecovery = false;
+        ackNow = false;
+        // dirty is left alone: it mirrors membership of the module's dirty list, which may still hold this id.
+        noDelay = false;
+        cork = false;
+        finProcessed = false;
+        bytesSent = 0;
+        bytesAcked = 0;
+        bytesReceived = 0;
+        segmentsOut = 0;
+        segmentsIn = 0;
+        retransmits = 0;
+    }
+
+    /** RFC 9293 §3.3.1: our ISN chosen; the SYN takes ISS, data starts at ISS + 1. */
+    void startSend(final int isn)
+    {
+        iss = isn;
+        sndUna = isn;
+        sndNxt = isn;
+        sndMax = isn;
+        sendBuffer.start(isn);
+        pushSeq = SeqNum.add(isn, 1);
+    }
+
+    /** RFC 9293 §3.10.7.2/3: the peer's SYN accepted; RCV.NXT = IRS + 1. */
+    void startReceive(final int peerIsn)
+    {
+        irs = peerIsn;
+        receiveBuffer.start(peerIsn);
+        rcvAdvEdge = receiveBuffer.rcvNxt();
+    }
+
+    int rcvNxt()
+    {
+        return receiveBuffer.rcvNxt();
+    }
+
+    /** RCV.WND as last advertised (never negative). */
+    int rcvWnd()
+    {
+        return Math.max(0, SeqNum.diff(rcvAdvEdge, receiveBuffer.rcvNxt()));
+    }
+
+    /** The largest window we can advertise: 65,535 scaled by our shift (RFC 7323 §2.3). */
+    int maxAdvertisableWindow()
+    {
+        return 0xFFFF << rcvShift;
+    }
+
+    /** RFC 7323 §2.3: the smallest shift that lets a 16-bit field describe the whole receive buffer (at most 14). */
+    int receiveShiftNeeded()
+    {
+        int shift = 0;
+        while (shift < 14 && (receiveBuffer.capacity() >>> shift) > 0xFFFF)
+        {
+            shift++;
+        }
+        return shift;
+    }
+
+    /** Whether our FIN has gone out (it occupies the sequence number after the data). */
+    boolean finSent()
+    {
+        return sendBuffer.finQueued() && SeqNum.gt(sndMax, sendBuffer.finSeq());
+    }
+
+    /** Bytes (and SYN/FIN) sent and not yet acknowledged, counted from SND.NXT (what the window limits). */
+    int inFlight()
+    {
+        return SeqNum.diff(sndNxt, sndUna);
+    }
+
+    // ---- CongestionContext ----------------------------------------------------------------------------------
+
+    @Override
+    public int smss()
+    {
+        return effMss;
+    }
+
+    @Override
+    public long flightSizeBytes()
+    {
+        return SeqNum.diff(sndMax, sndUna);
+    }
+
+    @Override
+    public long srttNs()
+    {
+        return rto == null ? 0 : rto.srttNs();
+    }
+
+    @Override
+    public long minRttNs()
+    {
+        return minRttNs;
+    }
+
+    @Override
+    public long nowNs()
+    {
+        return nowNs;
+    }
+
+    @Override
+    public String toString()
+    {
+        return TcpState.name(state) + " cwnd:" + (cc == null ? 0 : cc.cwnd()) + " ssthresh:" +
+            (cc == null ? 0 : cc.ssthresh()) + " srtt:" + srttNs() / 1000 + "us rttvar:" +
+            (rto == null ? 0 : rto.rttVarNs() / 1000) + "us rto:" + (rto == null ? 0 : rto.rtoNs() / 1_000_000) +
+            "ms mss:" + effMss + " bytes_sent:" + bytesSent + " bytes_acked:" + bytesAcked + " bytes_received:" +
+            bytesReceived + " segs_out:" + segmentsOut + " segs_in:" + segmentsIn + " retrans:" + retransmits;
+    }
+}

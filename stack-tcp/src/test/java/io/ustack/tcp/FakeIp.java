@@ -1,0 +1,112 @@
+package io.ustack.tcp;
+
+import io.ustack.ip.ipv4.Ipv4Sender;
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.util.ArrayDeque;
+import java.util.function.Consumer;
+
+/**
+ * An {@link Ipv4Sender} for tests: claims come from a small pool of heap buffers, and every datagram sent is copied
+ * into a {@link Datagram} handed to a sink (a list in the segment harness, a simulated link in the loopback test).
+ */
+final class FakeIp implements Ipv4Sender
+{
+    /** One datagram as it left: addresses and the transport bytes. */
+    record Datagram(int source, int destination, byte[] bytes)
+    {
+    }
+
+    private static final int BUFFER_SIZE = 2048;
+
+    private final int localAddress;
+    private final int mtu;
+    private final ArrayDeque<Integer> free = new ArrayDeque<>();
+    private final MutableDirectBuffer[] buffers;
+    private Consumer<Datagram> sink;
+
+    FakeIp(final int localAddress, final int mtu, final Consumer<Datagram> sink)
+    {
+        this.localAddress = localAddress;
+        this.mtu = mtu;
+        this.sink = sink;
+        this.buffers = new MutableDirectBuffer[16];
+        for (int i = 0; i < buffers.length; i++)
+        {
+            buffers[i] = new UnsafeBuffer(new byte[BUFFER_SIZE]);
+            free.add(i);
+        }
+    }
+
+    void sink(final Consumer<Datagram> sink)
+    {
+        this.sink = sink;
+    }
+
+    @Override
+    public int claim()
+    {
+        final Integer id = free.poll();
+        return id == null ? -1 : id;
+    }
+
+    @Override
+    public MutableDirectBuffer buffer(final int bufferId)
+    {
+        return buffers[bufferId];
+    }
+
+    @Override
+    public int bufferCapacity()
+    {
+        return BUFFER_SIZE - PAYLOAD_OFFSET;
+    }
+
+    @Override
+    public void abandon(final int bufferId)
+    {
+        free.add(bufferId);
+    }
+
+    @Override
+    public int send(final int bufferId, final int payloadLength, final int sourceAddress,
+        final int destinationAddress, final int protocol, final int flags, final int ttl, final long nowNs)
+    {
+        final byte[] bytes = new byte[payloadLength];
+        buffers[bufferId].getBytes(PAYLOAD_OFFSET, bytes);
+        free.add(bufferId);
+        if (payloadLength + 20 > mtu && (flags & DONT_FRAGMENT) != 0)
+        {
+            return TOO_BIG;
+        }
+        sink.accept(new Datagram(sourceAddress == 0 ? localAddress : sourceAddress, destinationAddress, bytes));
+        return SENT;
+    }
+
+    @Override
+    public int sendFrom(final DirectBuffer payload, final int offset, final int length, final int sourceAddress,
+        final int destinationAddress, final int protocol, final int flags, final int ttl, final long nowNs)
+    {
+        throw new UnsupportedOperationException("TCP sends from claimed buffers");
+    }
+
+    @Override
+    public int sourceAddressFor(final int destination)
+    {
+        return destination == 0 ? 0 : localAddress;
+    }
+
+    @Override
+    public int pathMtu(final int destination, final long nowNs)
+    {
+        return mtu;
+    }
+
+    @Override
+    public boolean isLocalAddress(final int address)
+    {
+        return address == localAddress;
+    }
+}
