@@ -16,12 +16,15 @@ import io.ustack.tcp.wire.TcpHeader;
  */
 final class Receiver
 {
+    private final SegmentOutput output;
     private final TcpTimers timers;
     private final Connections connections;
     private final StackCounters counters;
 
-    Receiver(final TcpTimers timers, final Connections connections, final StackCounters counters)
+    Receiver(final SegmentOutput output, final TcpTimers timers, final Connections connections,
+        final StackCounters counters)
     {
+        this.output = output;
         this.timers = timers;
         this.connections = connections;
         this.counters = counters;
@@ -71,9 +74,15 @@ final class Receiver
             case IN_ORDER:
                 apply(t, t.ackPolicy.onSegmentReceived(length, false, push, t.ourMss, nowNs));
                 break;
-            case FILLED_HOLE:
             case OUT_OF_ORDER:
-                // RFC 5681 §4.2: out-of-order text, or text filling a gap, is acknowledged at once.
+                // RFC 5681 §4.2: an immediate duplicate ACK for each out-of-order segment. Sent now, not at the
+                // end of the duty cycle: several out-of-order segments in one cycle must each produce their own
+                // duplicate ACK, or the sender never counts three and falls back to its retransmission timeout.
+                apply(t, t.ackPolicy.onSegmentReceived(length, true, push, t.ourMss, nowNs));
+                output.sendAck(t, nowNs);
+                break;
+            case FILLED_HOLE:
+                // RFC 5681 §4.2: text filling a gap is acknowledged at once (the latest ACK of the cycle suffices).
                 apply(t, t.ackPolicy.onSegmentReceived(length, true, push, t.ourMss, nowNs));
                 t.ackNow = true;
                 break;

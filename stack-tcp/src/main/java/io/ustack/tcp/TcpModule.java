@@ -79,7 +79,7 @@ public final class TcpModule implements TransportProtocol
         this.output = new SegmentOutput(counters);
         this.sender = new Sender(output, timers, connections, counters, settings);
         this.retransmission = new Retransmission(sender, output, timers, connections, counters, settings);
-        this.receiver = new Receiver(timers, connections, counters);
+        this.receiver = new Receiver(output, timers, connections, counters);
         this.isn = policies.isnGenerator(settings.isnGenerator(), settings.isnSecret());
         this.input = new SegmentInput(connections, output, timers, retransmission, receiver, counters, settings, isn);
         this.icmpInput = new IcmpInput(connections);

@@ -191,6 +191,28 @@ class EstablishedTest
         }
 
         @Test
+        @DisplayName("RFC 5681 §4.2: three out-of-order segments in one duty cycle draw three duplicate ACKs, not one")
+        void everyOutOfOrderSegmentInACycleGetsItsDupAck()
+        {
+            final TcpHarness h = new TcpHarness();
+            h.established();
+            final int base = h.peerNxt;
+            // The segment at base is lost; the next three arrive before the stack's next duty cycle.
+            for (int i = 1; i <= 3; i++)
+            {
+                h.deliver(h.in().seq(SeqNum.add(base, 100 * i)).ack(h.stackNxt).data(TcpHarness.bytes(100, i))
+                    .encode());
+            }
+            final List<Seg> acks = h.drain();
+            assertEquals(3, acks.size(), "one duplicate ACK per out-of-order segment, so the sender can count three");
+            for (final Seg ack : acks)
+            {
+                assertEquals(base, ack.ack());
+            }
+            assertTrue(h.work().isEmpty(), "nothing more owed at the end of the cycle");
+        }
+
+        @Test
         @DisplayName("out-of-order text needing more ranges than the buffer tracks is dropped and counted")
         void tooManyRanges()
         {
