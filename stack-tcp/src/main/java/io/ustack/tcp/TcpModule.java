@@ -495,6 +495,30 @@ public final class TcpModule implements TransportProtocol
         return connections.get(connId).error;
     }
 
+    /** Our address on the connection (chosen by route for an active open). */
+    public int localAddress(final int connId)
+    {
+        return connections.get(connId).localAddress;
+    }
+
+    /** Our port on the connection (ephemeral for an active open). */
+    public int localPort(final int connId)
+    {
+        return connections.get(connId).localPort;
+    }
+
+    /** The peer's address. */
+    public int remoteAddress(final int connId)
+    {
+        return connections.get(connId).remoteAddress;
+    }
+
+    /** The peer's port. */
+    public int remotePort(final int connId)
+    {
+        return connections.get(connId).remotePort;
+    }
+
     /** TCP_NODELAY: turn Nagle off (RFC 9293 §3.7.4 MUST-17 lets the application disable it). */
     public void noDelay(final int connId, final boolean on)
     {

@@ -1,0 +1,37 @@
+package io.ustack.api.socket;
+
+import java.io.IOException;
+import java.time.Duration;
+
+/**
+ * Opens TCP connections (RFC 9293) on a stack: the active open ({@link #connect}) and the passive one
+ * ({@link #listen}). Both wait for the stack's thread, so they need a stack with its own threads
+ * ({@code SHARED} or {@code DEDICATED}); see {@link TcpSocket} for the threading rules of the sockets themselves.
+ */
+public interface TcpSockets
+{
+    /**
+     * Active open: sends a SYN from an ephemeral port and waits for the handshake to complete.
+     *
+     * @param address the peer's IPv4 address
+     * @param port    the peer's port, 1..65535
+     * @param timeout how long to wait for the connection
+     * @return the ESTABLISHED connection
+     * @throws java.net.ConnectException         when the peer refused (RST) or the SYN retries ran out
+     * @throws java.net.NoRouteToHostException    when no route leads to {@code address}
+     * @throws java.net.SocketTimeoutException    when {@code timeout} passed first (the attempt is abandoned)
+     * @throws java.net.SocketException          when the stack has no free connection or port
+     */
+    TcpSocket connect(int address, int port, Duration timeout) throws IOException;
+
+    /**
+     * Passive open: accepts connections to {@code address:port}.
+     *
+     * @param address our IPv4 address, or 0 for every address of the stack
+     * @param port    1..65535
+     * @param backlog connections held at once while handshaking or waiting for {@link TcpListener#accept}
+     * @return the listener
+     * @throws java.net.BindException when the port already has a listener or no listener slot is free
+     */
+    TcpListener listen(int address, int port, int backlog) throws IOException;
+}

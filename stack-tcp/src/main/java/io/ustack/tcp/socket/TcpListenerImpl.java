@@ -1,0 +1,111 @@
+package io.ustack.tcp.socket;
+
+import io.ustack.api.socket.TcpListener;
+import io.ustack.api.socket.TcpSocket;
+import org.agrona.concurrent.ManyToManyConcurrentArrayQueue;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.SocketTimeoutException;
+import java.nio.channels.ClosedChannelException;
+import java.time.Duration;
+
+/**
+ * A listening port as the application holds it. The stack thread takes established connections from the engine's
+ * accept queue while {@link #ready} has room, wraps each in a {@link TcpSocketImpl} and offers it here; any
+ * application thread takes them. The engine's backlog bounds what waits beyond that.
+ */
+final class TcpListenerImpl implements TcpListener
+{
+    static final int PENDING = 0;
+    static final int LISTENING = 1;
+    static final int FAILED = 2;
+
+    final int slot;
+    final int address;
+    final int port;
+    final int backlog;
+    final ManyToManyConcurrentArrayQueue<TcpSocketImpl> ready;
+    private final TcpSocketLayer layer;
+
+    // published by the stack thread
+    volatile int phase = PENDING;
+    volatile String failure;
+
+    private volatile boolean closed;
+
+    // stack thread only
+    int listenerId = -1;
+
+    TcpListenerImpl(final TcpSocketLayer layer, final int slot, final int address, final int port, final int backlog)
+    {
+        this.layer = layer;
+        this.slot = slot;
+        this.address = address;
+        this.port = port;
+        this.backlog = backlog;
+        this.ready = new ManyToManyConcurrentArrayQueue<>(Math.max(2, backlog));
+    }
+
+    @Override
+    public int localPort()
+    {
+        return port;
+    }
+
+    @Override
+    public TcpSocket accept() throws IOException
+    {
+        if (closed)
+        {
+            throw new ClosedChannelException();
+        }
+        return ready.poll();
+    }
+
+    @Override
+    public TcpSocket accept(final Duration timeout) throws IOException
+    {
+        final long timeoutNs = Waits.nanos(timeout);
+        final long startNs = layer.clock().nanoTime();
+        for (int round = 0; ; round++)
+        {
+            final TcpSocket socket = accept();
+            if (socket != null)
+            {
+                return socket;
+            }
+            final long waitedNs = layer.clock().nanoTime() - startNs;
+            if (waitedNs - timeoutNs >= 0)
+            {
+                throw new SocketTimeoutException("Accept timed out: no connection to port " + port + " within " +
+                    timeout);
+            }
+            if (Thread.currentThread().isInterrupted())
+            {
+                throw new InterruptedIOException("interrupted while accepting on port " + port);
+            }
+            Waits.idle(round, timeoutNs - waitedNs);
+        }
+    }
+
+    @Override
+    public void close()
+    {
+        synchronized (this)
+        {
+            if (closed)
+            {
+                return;
+            }
+            closed = true;
+        }
+        layer.command(TcpSocketLayer.CMD_CLOSE_LISTENER, slot, 0);
+    }
+
+    @Override
+    public String toString()
+    {
+        return "TcpListener{port " + port + (closed ? " closed" : "") + "}";
+    }
+}

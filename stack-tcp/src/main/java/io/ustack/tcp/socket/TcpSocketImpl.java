@@ -1,0 +1,321 @@
+package io.ustack.tcp.socket;
+
+import io.ustack.api.net.Ipv4Address;
+import io.ustack.api.socket.TcpSocket;
+import io.ustack.tcp.TcpError;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.time.Duration;
+
+/**
+ * One TCP connection as the application holds it, and the state the stack's thread publishes about it.
+ *
+ * <p>Data: two {@link SpscByteRing}s, application → stack ({@link #sendRing}) and stack → application
+ * ({@link #receiveRing}); {@link TcpSocketLayer} moves bytes between them and the engine's buffers. Control
+ * (shutdown, close, abort, options, info) goes through the layer's many-producer command ring. The stack thread
+ * publishes {@link #phase}, {@link #error} and {@link #eof} in volatile fields that waiting calls poll.
+ */
+final class TcpSocketImpl implements TcpSocket
+{
+    static final int CONNECTING = 0;
+    static final int OPEN = 1;
+    static final int CLOSED = 2;
+
+    private static final long INFO_WAIT_NS = 1_000_000_000L;
+
+    final SpscByteRing sendRing;
+    final SpscByteRing receiveRing;
+    final int slot;
+    private final TcpSocketLayer layer;
+
+    // published by the stack thread
+    volatile int phase = CONNECTING;
+    volatile int error = TcpError.NONE;
+    volatile boolean eof;
+    volatile int localAddress;
+    volatile int localPort;
+    volatile int remoteAddress;
+    volatile int remotePort;
+    volatile String info = "not connected";
+    volatile int infoVersion;
+
+    // application side
+    private volatile boolean closed;
+    private volatile boolean outputShutdown;
+    private volatile int versionAtClose;
+
+    // stack thread only
+    int connId = -1;
+    boolean finRequested;
+    boolean finSent;
+    boolean closeRequested;
+    boolean abortRequested;
+    boolean cannotSend;
+
+    TcpSocketImpl(final TcpSocketLayer layer, final int slot, final int ringBytes)
+    {
+        this.layer = layer;
+        this.slot = slot;
+        this.sendRing = new SpscByteRing(ringBytes);
+        this.receiveRing = new SpscByteRing(ringBytes);
+    }
+
+    @Override
+    public int readNow(final ByteBuffer into) throws IOException
+    {
+        ensureOpen();
+        final int n = receiveRing.poll(into);
+        if (n > 0 || !into.hasRemaining())
+        {
+            return n;
+        }
+        final int e = error;
+        if (e != TcpError.NONE)
+        {
+            throw SocketErrors.onTransfer(e);
+        }
+        if (eof)
+        {
+            // the stack thread sets eof after publishing the last bytes: look once more
+            final int last = receiveRing.poll(into);
+            return last > 0 ? last : -1;
+        }
+        return 0;
+    }
+
+    @Override
+    public int read(final ByteBuffer into, final Duration timeout) throws IOException
+    {
+        final long timeoutNs = Waits.nanos(timeout);
+        final long startNs = layer.clock().nanoTime();
+        for (int round = 0; ; round++)
+        {
+            final int n = readNow(into);
+            if (n != 0 || !into.hasRemaining())
+            {
+                return n;
+            }
+            final long waitedNs = layer.clock().nanoTime() - startNs;
+            if (waitedNs - timeoutNs >= 0)
+            {
+                throw new SocketTimeoutException("Read timed out: nothing arrived within " + timeout);
+            }
+            checkInterrupt("reading");
+            Waits.idle(round, timeoutNs - waitedNs);
+        }
+    }
+
+    @Override
+    public int writeNow(final ByteBuffer from) throws IOException
+    {
+        ensureOpen();
+        if (outputShutdown)
+        {
+            throw new SocketException("Socket output is shut down");
+        }
+        final int e = error;
+        if (e != TcpError.NONE)
+        {
+            throw SocketErrors.onTransfer(e);
+        }
+        if (phase == CLOSED)
+        {
+            throw new SocketException("Broken pipe: the connection is closed");
+        }
+        return sendRing.offer(from);
+    }
+
+    @Override
+    public void write(final ByteBuffer from, final Duration timeout) throws IOException
+    {
+        final long timeoutNs = Waits.nanos(timeout);
+        final long startNs = layer.clock().nanoTime();
+        int round = 0;
+        while (from.hasRemaining())
+        {
+            if (writeNow(from) > 0)
+            {
+                round = 0;
+                continue;
+            }
+            final long waitedNs = layer.clock().nanoTime() - startNs;
+            if (waitedNs - timeoutNs >= 0)
+            {
+                throw new SocketTimeoutException("Write timed out: " + from.remaining() + " bytes found no room " +
+                    "within " + timeout);
+            }
+            checkInterrupt("writing");
+            Waits.idle(round++, timeoutNs - waitedNs);
+        }
+    }
+
+    @Override
+    public void shutdownOutput() throws IOException
+    {
+        ensureOpen();
+        if (!outputShutdown)
+        {
+            outputShutdown = true;
+            layer.command(TcpSocketLayer.CMD_SHUTDOWN, slot, 0);
+        }
+    }
+
+    @Override
+    public void close()
+    {
+        if (markClosed())
+        {
+            // Unread bytes make close an abort, as Linux does (RFC 2525 §2.17).
+            final boolean unread = receiveRing.size() > 0;
+            layer.command(unread ? TcpSocketLayer.CMD_ABORT : TcpSocketLayer.CMD_CLOSE, slot, 0);
+        }
+    }
+
+    @Override
+    public void abort()
+    {
+        if (markClosed())
+        {
+            layer.command(TcpSocketLayer.CMD_ABORT, slot, 0);
+        }
+    }
+
+    /** Stack thread: resets a socket the application never received (its listener closed first). */
+    void abortFromStack()
+    {
+        if (markClosed())
+        {
+            abortRequested = true;
+            closeRequested = true;
+        }
+    }
+
+    private synchronized boolean markClosed()
+    {
+        if (closed)
+        {
+            return false;
+        }
+        versionAtClose = infoVersion;
+        closed = true;
+        return true;
+    }
+
+    @Override
+    public void noDelay(final boolean on) throws IOException
+    {
+        ensureOpen();
+        layer.command(TcpSocketLayer.CMD_NO_DELAY, slot, on ? 1 : 0);
+    }
+
+    @Override
+    public void cork(final boolean on) throws IOException
+    {
+        ensureOpen();
+        layer.command(TcpSocketLayer.CMD_CORK, slot, on ? 1 : 0);
+    }
+
+    @Override
+    public String info()
+    {
+        final int version;
+        if (closed)
+        {
+            // the stack thread publishes a last snapshot when it lets go of the connection
+            version = versionAtClose;
+        }
+        else
+        {
+            version = infoVersion;
+            layer.command(TcpSocketLayer.CMD_INFO, slot, 0);
+        }
+        final long startNs = layer.clock().nanoTime();
+        for (int round = 0; infoVersion == version; round++)
+        {
+            final long waitedNs = layer.clock().nanoTime() - startNs;
+            if (waitedNs - INFO_WAIT_NS >= 0)
+            {
+                break; // the stack thread did not answer (INVOKER mode not polled): the last snapshot
+            }
+            Waits.idle(round, INFO_WAIT_NS - waitedNs);
+        }
+        return info;
+    }
+
+    @Override
+    public int localAddress()
+    {
+        return localAddress;
+    }
+
+    @Override
+    public int localPort()
+    {
+        return localPort;
+    }
+
+    @Override
+    public int remoteAddress()
+    {
+        return remoteAddress;
+    }
+
+    @Override
+    public int remotePort()
+    {
+        return remotePort;
+    }
+
+    /** Stack thread: the engine's view of the connection, and whether it opened or failed. */
+    void onAttached(final int connId, final int localAddress, final int localPort, final int remoteAddress,
+        final int remotePort)
+    {
+        this.connId = connId;
+        this.localAddress = localAddress;
+        this.localPort = localPort;
+        this.remoteAddress = remoteAddress;
+        this.remotePort = remotePort;
+    }
+
+    /** Stack thread: the connection reached CLOSED ({@code error} is a {@link TcpError} code or NO_RESOURCES). */
+    void onEnded(final int error)
+    {
+        this.error = error;
+        this.phase = CLOSED;
+    }
+
+    /** Stack thread: a fresh {@link #info} snapshot. */
+    void onInfo(final String snapshot)
+    {
+        this.info = snapshot;
+        this.infoVersion = infoVersion + 1;
+    }
+
+    private void ensureOpen() throws ClosedChannelException
+    {
+        if (closed)
+        {
+            throw new ClosedChannelException();
+        }
+    }
+
+    private static void checkInterrupt(final String what) throws InterruptedIOException
+    {
+        if (Thread.currentThread().isInterrupted())
+        {
+            throw new InterruptedIOException("interrupted while " + what);
+        }
+    }
+
+    @Override
+    public String toString()
+    {
+        return "TcpSocket{" + Ipv4Address.toString(localAddress) + ":" + localPort + " -> " +
+            Ipv4Address.toString(remoteAddress) + ":" + remotePort + (closed ? " closed" : "") + "}";
+    }
+}

@@ -1,0 +1,494 @@
+package io.ustack.tcp.socket;
+
+import io.ustack.api.socket.TcpListener;
+import io.ustack.api.socket.TcpSocket;
+import io.ustack.api.socket.TcpSockets;
+import io.ustack.ip.ipv4.IcmpErrors;
+import io.ustack.ip.ipv4.Ipv4Sender;
+import io.ustack.ip.ipv4.ReceivedDatagram;
+import io.ustack.ip.ipv4.TransportProtocol;
+import io.ustack.tcp.TcpEventListener;
+import io.ustack.tcp.TcpModule;
+import io.ustack.tcp.TcpSettings;
+import io.ustack.tcp.TcpState;
+import org.agrona.BufferUtil;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.MessageHandler;
+import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
+import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
+
+import java.io.IOException;
+import java.net.BindException;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+
+/**
+ * TCP sockets over the single-threaded {@link TcpModule}: the {@link TransportProtocol} IPv4 hosts (it wraps the
+ * module and adds the socket pump to its duty cycle) and the factory applications open connections with.
+ *
+ * <pre>
+ *   app threads --command ring (MPSC: connect, listen, shutdown, close, abort, options, info)--&gt;  stack thread
+ *   app writer  --send ring (SPSC bytes)--&gt;  pump --TcpModule.write--&gt;  engine send buffer
+ *   app reader  &lt;--receive ring (SPSC bytes)--  pump &lt;--TcpModule.read--  engine receive buffer
+ * </pre>
+ *
+ * <p>Each {@link #doWork} drains the command ring, takes established connections from listeners whose application
+ * queue has room, moves bytes both ways for every open socket as far as the rings and the engine's buffers allow,
+ * and then runs the engine's own duty cycle (so bytes moved in this cycle leave in it). Phases and errors reach
+ * the application through volatile fields the engine's events set. Nothing is allocated per read or write; a
+ * connection's rings are allocated when it opens.
+ */
+public final class TcpSocketLayer implements TransportProtocol, TcpSockets, TcpEventListener
+{
+    /** Default size of each of a connection's two byte rings. */
+    public static final int DEFAULT_RING_BYTES = 1 << 18;
+
+    static final int CMD_CONNECT = 1;
+    static final int CMD_LISTEN = 2;
+    static final int CMD_CLOSE_LISTENER = 3;
+    static final int CMD_SHUTDOWN = 4;
+    static final int CMD_CLOSE = 5;
+    static final int CMD_ABORT = 6;
+    static final int CMD_NO_DELAY = 7;
+    static final int CMD_CORK = 8;
+    static final int CMD_INFO = 9;
+    static final int CMD_SNAPSHOT = 10;
+
+    private static final int CMD_SLOT_OFFSET = 0;
+    private static final int CMD_ARG_OFFSET = 4;
+    private static final int CMD_LENGTH = 8;
+    private static final int COMMAND_RING_BYTES = 1 << 16;
+    private static final int COMMANDS_PER_CYCLE = 256;
+    private static final long LISTEN_WAIT_NS = 5_000_000_000L;
+
+    private final TcpModule module;
+    private final NanoClock clock;
+    private final int ringBytes;
+    private final ManyToOneRingBuffer commands;
+    private final AtomicReferenceArray<Object> slots;
+    private final TcpSocketImpl[] byConnId;
+    private final TcpSocketImpl[] open;
+    private final TcpListenerImpl[] listeners;
+    private final CommandHandler commandHandler = new CommandHandler();
+    private final SocketPump pump;
+    private int openCount;
+    private int listenerCount;
+    private long nowNs;
+    private volatile TcpEngineSnapshot snapshot = new TcpEngineSnapshot(0, 0, 0, 0);
+    private volatile int snapshotVersion;
+
+    /**
+     * @param module    the engine; this layer becomes its event listener
+     * @param settings  the engine's settings (connection and listener limits)
+     * @param clock     the stack's time, for blocking calls' timeouts
+     * @param ringBytes size of each connection's send and receive ring (rounded up to a power of two)
+     */
+    public TcpSocketLayer(final TcpModule module, final TcpSettings settings, final NanoClock clock,
+        final int ringBytes)
+    {
+        this.module = module;
+        this.clock = clock;
+        this.ringBytes = ringBytes;
+        this.commands = new ManyToOneRingBuffer(new UnsafeBuffer(BufferUtil.allocateDirectAligned(
+            COMMAND_RING_BYTES + RingBufferDescriptor.TRAILER_LENGTH, 64)));
+        this.byConnId = new TcpSocketImpl[settings.maxConnections()];
+        this.open = new TcpSocketImpl[settings.maxConnections()];
+        this.listeners = new TcpListenerImpl[settings.maxListeners()];
+        this.slots = new AtomicReferenceArray<>(settings.maxConnections() + settings.maxListeners());
+        this.pump = new SocketPump(module, byConnId);
+        module.eventListener(this);
+    }
+
+    /** The engine underneath (network thread only). */
+    public TcpModule module()
+    {
+        return module;
+    }
+
+    NanoClock clock()
+    {
+        return clock;
+    }
+
+    // ---- application side ---------------------------------------------------------------------------------------
+
+    @Override
+    public TcpSocket connect(final int address, final int port, final Duration timeout) throws IOException
+    {
+        if (address == 0 || port < 1 || port > 0xFFFF)
+        {
+            throw new IllegalArgumentException("connect needs a non-zero address and a port 1..65535, not port " +
+                port);
+        }
+        final int slot = reserveSlot();
+        final TcpSocketImpl socket = new TcpSocketImpl(this, slot, ringBytes);
+        socket.remoteAddress = address;
+        socket.remotePort = port;
+        slots.set(slot, socket);
+        command(CMD_CONNECT, slot, 0);
+        final long timeoutNs = Waits.nanos(timeout);
+        final long startNs = clock.nanoTime();
+        for (int round = 0; socket.phase == TcpSocketImpl.CONNECTING; round++)
+        {
+            final long waitedNs = clock.nanoTime() - startNs;
+            if (waitedNs - timeoutNs >= 0)
+            {
+                socket.abort();
+                throw new SocketTimeoutException("connect timed out: no answer within " + timeout);
+            }
+            Waits.idle(round, timeoutNs - waitedNs);
+        }
+        if (socket.phase == TcpSocketImpl.CLOSED)
+        {
+            final int error = socket.error;
+            socket.close();
+            throw SocketErrors.onConnect(error, address, port);
+        }
+        return socket;
+    }
+
+    @Override
+    public TcpListener listen(final int address, final int port, final int backlog) throws IOException
+    {
+        if (backlog < 1 || port < 1 || port > 0xFFFF)
+        {
+            throw new IllegalArgumentException("listen needs a port in 1..65535 and a backlog >= 1, not port " +
+                port + " backlog " + backlog);
+        }
+        final int slot = reserveSlot();
+        final TcpListenerImpl listener = new TcpListenerImpl(this, slot, address, port, backlog);
+        slots.set(slot, listener);
+        command(CMD_LISTEN, slot, 0);
+        final long startNs = clock.nanoTime();
+        for (int round = 0; listener.phase == TcpListenerImpl.PENDING; round++)
+        {
+            final long waitedNs = clock.nanoTime() - startNs;
+            if (waitedNs - LISTEN_WAIT_NS >= 0)
+            {
+                listener.close();
+                throw new SocketException("the stack did not take the listen request within 5 s: is it started " +
+                    "(and, in INVOKER mode, polled)?");
+            }
+            Waits.idle(round, LISTEN_WAIT_NS - waitedNs);
+        }
+        if (listener.phase == TcpListenerImpl.FAILED)
+        {
+            throw new BindException(listener.failure);
+        }
+        return listener;
+    }
+
+    /**
+     * What the engine holds, asked of the stack thread (which must be running).
+     *
+     * @throws SocketTimeoutException when the stack thread does not answer within {@code timeout}
+     */
+    public TcpEngineSnapshot snapshot(final Duration timeout) throws SocketTimeoutException
+    {
+        final int version = snapshotVersion;
+        command(CMD_SNAPSHOT, 0, 0);
+        final long timeoutNs = Waits.nanos(timeout);
+        final long startNs = clock.nanoTime();
+        for (int round = 0; snapshotVersion == version; round++)
+        {
+            final long waitedNs = clock.nanoTime() - startNs;
+            if (waitedNs - timeoutNs >= 0)
+            {
+                throw new SocketTimeoutException("the stack thread did not answer within " + timeout);
+            }
+            Waits.idle(round, timeoutNs - waitedNs);
+        }
+        return snapshot;
+    }
+
+    /** Any thread: queues a command for the stack thread, waiting while the ring is full. */
+    void command(final int type, final int slot, final int arg)
+    {
+        for (int round = 0; ; round++)
+        {
+            final int index = commands.tryClaim(type, CMD_LENGTH);
+            if (index >= 0)
+            {
+                final MutableDirectBuffer buffer = commands.buffer();
+                buffer.putInt(index + CMD_SLOT_OFFSET, slot);
+                buffer.putInt(index + CMD_ARG_OFFSET, arg);
+                commands.commit(index);
+                return;
+            }
+            Waits.idle(round, Long.MAX_VALUE);
+        }
+    }
+
+    private int reserveSlot() throws SocketException
+    {
+        final int slot = tryReserveSlot();
+        if (slot < 0)
+        {
+            throw new SocketException("no free socket slot (" + slots.length() + " in use): close sockets, or " +
+                "raise TcpSettings.maxConnections");
+        }
+        return slot;
+    }
+
+    /** Any thread: a free slot, held by a placeholder until its socket or listener is published; -1 if none. */
+    private int tryReserveSlot()
+    {
+        for (int i = 0; i < slots.length(); i++)
+        {
+            if (slots.compareAndSet(i, null, Reserved.INSTANCE))
+            {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** Holds a slot between reservation and publication. */
+    private enum Reserved
+    {
+        INSTANCE
+    }
+
+    // ---- TransportProtocol (stack thread) ------------------------------------------------------------------------
+
+    @Override
+    public int protocolNumber()
+    {
+        return module.protocolNumber();
+    }
+
+    @Override
+    public void onAttach(final Ipv4Sender sender, final IcmpErrors icmpErrors)
+    {
+        module.onAttach(sender, icmpErrors);
+    }
+
+    @Override
+    public void onDatagram(final ReceivedDatagram datagram, final long nowNs)
+    {
+        module.onDatagram(datagram, nowNs);
+    }
+
+    @Override
+    public void onIcmpError(final int icmpType, final int icmpCode, final int info, final ReceivedDatagram quoted,
+        final long nowNs)
+    {
+        module.onIcmpError(icmpType, icmpCode, info, quoted, nowNs);
+    }
+
+    @Override
+    public int doWork(final long nowNs)
+    {
+        this.nowNs = nowNs;
+        int work = commands.read(commandHandler, COMMANDS_PER_CYCLE);
+        for (int i = 0; i < listenerCount; i++)
+        {
+            work += takeAccepted(listeners[i]);
+        }
+        for (int i = 0; i < openCount; i++)
+        {
+            final TcpSocketImpl socket = open[i];
+            work += pump.pump(socket, nowNs);
+            if (socket.connId < 0 && socket.closeRequested)
+            {
+                socket.onInfo(socket.info); // a last snapshot for info() after close
+                open[i] = open[--openCount];
+                open[openCount] = null;
+                slots.set(socket.slot, null);
+                i--;
+            }
+        }
+        return work + module.doWork(nowNs);
+    }
+
+    // ---- engine events (stack thread) ---------------------------------------------------------------------------
+
+    @Override
+    public void onConnected(final int connId)
+    {
+        final TcpSocketImpl socket = byConnId[connId];
+        if (socket != null && socket.phase == TcpSocketImpl.CONNECTING)
+        {
+            socket.phase = TcpSocketImpl.OPEN;
+        }
+    }
+
+    @Override
+    public void onClosed(final int connId, final int error)
+    {
+        final TcpSocketImpl socket = byConnId[connId];
+        if (socket != null)
+        {
+            socket.onEnded(error);
+        }
+    }
+
+    // ---- stack thread -------------------------------------------------------------------------------------------
+
+    private int takeAccepted(final TcpListenerImpl listener)
+    {
+        int work = 0;
+        while (listener.ready.remainingCapacity() > 0)
+        {
+            final int connId = module.accept(listener.listenerId);
+            if (connId < 0)
+            {
+                break;
+            }
+            work++;
+            final int slot = tryReserveSlot();
+            if (slot < 0)
+            {
+                module.abort(connId, nowNs); // no room for one more socket: the peer hears a RST
+                continue;
+            }
+            final TcpSocketImpl socket = new TcpSocketImpl(this, slot, ringBytes);
+            slots.set(slot, socket);
+            attach(socket, connId);
+            if (socket.phase == TcpSocketImpl.CONNECTING)
+            {
+                socket.phase = TcpSocketImpl.OPEN;
+            }
+            listener.ready.offer(socket);
+        }
+        return work;
+    }
+
+    private void attach(final TcpSocketImpl socket, final int connId)
+    {
+        socket.onAttached(connId, module.localAddress(connId), module.localPort(connId),
+            module.remoteAddress(connId), module.remotePort(connId));
+        byConnId[connId] = socket;
+        open[openCount++] = socket;
+        if (module.state(connId) == TcpState.CLOSED)
+        {
+            socket.onEnded(module.error(connId));
+        }
+    }
+
+    private void onConnect(final TcpSocketImpl socket)
+    {
+        final int connId = module.connect(socket.remoteAddress, socket.remotePort, 0, nowNs);
+        if (connId < 0)
+        {
+            socket.onEnded(SocketErrors.NO_RESOURCES);
+            open[openCount++] = socket; // pumped until the application closes it, which frees the slot
+            return;
+        }
+        attach(socket, connId);
+    }
+
+    private void onListen(final TcpListenerImpl listener)
+    {
+        try
+        {
+            listener.listenerId = module.listen(listener.address, listener.port, listener.backlog);
+            listeners[listenerCount++] = listener;
+            listener.phase = TcpListenerImpl.LISTENING;
+        }
+        catch (final IllegalStateException e)
+        {
+            listener.failure = e.getMessage();
+            listener.phase = TcpListenerImpl.FAILED;
+            slots.set(listener.slot, null);
+        }
+    }
+
+    private void onCloseListener(final TcpListenerImpl listener)
+    {
+        if (listener.phase == TcpListenerImpl.LISTENING)
+        {
+            module.closeListener(listener.listenerId, nowNs);
+            for (int i = 0; i < listenerCount; i++)
+            {
+                if (listeners[i] == listener)
+                {
+                    listeners[i] = listeners[--listenerCount];
+                    listeners[listenerCount] = null;
+                    break;
+                }
+            }
+            // accepted from the engine but never taken by the application: reset, as the engine does its own
+            TcpSocketImpl orphan;
+            while ((orphan = listener.ready.poll()) != null)
+            {
+                orphan.abortFromStack();
+            }
+        }
+        slots.set(listener.slot, null);
+    }
+
+    private void onSocketCommand(final int type, final TcpSocketImpl socket, final int arg)
+    {
+        switch (type)
+        {
+            case CMD_CONNECT -> onConnect(socket);
+            case CMD_SHUTDOWN -> socket.finRequested = true;
+            case CMD_CLOSE -> socket.closeRequested = true;
+            case CMD_ABORT ->
+            {
+                socket.abortRequested = true;
+                socket.closeRequested = true;
+            }
+            case CMD_NO_DELAY, CMD_CORK, CMD_INFO -> onOption(type, socket, arg);
+            default -> throw new IllegalStateException("unknown socket command " + type);
+        }
+    }
+
+    private void onOption(final int type, final TcpSocketImpl socket, final int arg)
+    {
+        if (socket.connId < 0 || module.state(socket.connId) == TcpState.CLOSED)
+        {
+            if (type == CMD_INFO)
+            {
+                socket.onInfo(socket.info);
+            }
+            return;
+        }
+        switch (type)
+        {
+            case CMD_NO_DELAY -> module.noDelay(socket.connId, arg != 0);
+            case CMD_CORK -> module.cork(socket.connId, arg != 0);
+            default -> socket.onInfo(module.info(socket.connId));
+        }
+    }
+
+    /** Decodes one command. A field, not a lambda: draining the ring allocates nothing. */
+    private final class CommandHandler implements MessageHandler
+    {
+        @Override
+        public void onMessage(final int msgTypeId, final MutableDirectBuffer buffer, final int index, final int length)
+        {
+            final int slot = buffer.getInt(index + CMD_SLOT_OFFSET);
+            final int arg = buffer.getInt(index + CMD_ARG_OFFSET);
+            if (msgTypeId == CMD_SNAPSHOT)
+            {
+                snapshot = new TcpEngineSnapshot(module.connectionCount(), module.blocksInUse(),
+                    module.timersPending(), openCount);
+                snapshotVersion = snapshotVersion + 1;
+                return;
+            }
+            // A command racing its socket's close (another thread) may find the slot empty or reused: ignored.
+            final Object target = slots.get(slot);
+            if (target instanceof TcpListenerImpl listener)
+            {
+                if (msgTypeId == CMD_LISTEN)
+                {
+                    onListen(listener);
+                }
+                else if (msgTypeId == CMD_CLOSE_LISTENER)
+                {
+                    onCloseListener(listener);
+                }
+            }
+            else if (target instanceof TcpSocketImpl socket)
+            {
+                onSocketCommand(msgTypeId, socket, arg);
+            }
+        }
+    }
+}
