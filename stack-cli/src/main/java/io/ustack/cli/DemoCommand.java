@@ -14,6 +14,7 @@ import io.ustack.runtime.ShutdownReport;
 import io.ustack.runtime.Stack;
 import io.ustack.runtime.probe.LinkProbeReflector;
 import io.ustack.runtime.probe.LinkProbeSender;
+import io.ustack.tcp.TcpSettings;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.SystemNanoClock;
 import picocli.CommandLine.Command;
@@ -34,7 +35,8 @@ import java.util.concurrent.TimeUnit;
     name = "demo",
     mixinStandardHelpOptions = true,
     description = {
-        "Two stacks over an in-memory wire under impairment: link probe echoes, then ARP, ping, UDP and DNS,",
+        "Two stacks over an in-memory wire under impairment: link probe echoes, then ARP, ping, UDP, DNS and a",
+        "TCP transfer checked with SHA-256 on both ends,",
         "with every byte that arrives checked.",
         "Exits 0 when nothing corrupted reached an application and both stacks shut down clean."})
 public final class DemoCommand implements Callable<Integer>
@@ -84,6 +86,15 @@ public final class DemoCommand implements Callable<Integer>
     @Option(names = "--udp-bytes", defaultValue = "4000", description = "Bytes per UDP datagram, 4..65507 (default ${DEFAULT-VALUE}).")
     int udpBytes;
 
+    @Option(names = "--tcp-bytes", defaultValue = "268435456", description = "Bytes to send over TCP, a -> b, 0 to skip (default ${DEFAULT-VALUE}).")
+    long tcpBytes;
+
+    @Option(names = "--tcp-buffer", defaultValue = "1048576", description = "TCP send and receive buffer bytes per connection (default ${DEFAULT-VALUE}).")
+    int tcpBuffer;
+
+    @Option(names = "--tcp-rto", defaultValue = "linux", description = "TCP RTO estimator: rfc6298 (1 s minimum), linux (200 ms), fixed (default ${DEFAULT-VALUE}).")
+    String tcpRto;
+
     @Override
     public Integer call() throws IOException, InterruptedException
     {
@@ -110,10 +121,12 @@ public final class DemoCommand implements Callable<Integer>
         final LinkEndpoint endpointA = pcapWriter == null ? wire.endpointA() :
             new PcapWriterEndpoint(wire.endpointA(), pcapWriter);
 
+        final TcpSettings tcp = TcpSettings.builder().sendBufferBytes(tcpBuffer).receiveBufferBytes(tcpBuffer)
+            .rtoEstimator(tcpRto).build();
         final Stack stackA = Stack.builder(config("a")).iface(endpointA, IpDemo.ADDRESS_A + "/24").clock(clock)
-            .module(sender).build();
+            .module(sender).tcp(tcp).build();
         final Stack stackB = Stack.builder(config("b")).iface(wire.endpointB(), IpDemo.ADDRESS_B + "/24").clock(clock)
-            .module(reflector).build();
+            .module(reflector).tcp(tcp).build();
         out.printf("ustack demo: %,d probe frames of %d bytes, stack a -> stack b and back, %s mode, %s rings%n",
             frames, payload, mode, ring);
         out.printf("wire: %s%n%n", impairments);
@@ -142,11 +155,15 @@ public final class DemoCommand implements Callable<Integer>
         boolean ipIntact = true;
         if (mode == ThreadingMode.INVOKER)
         {
-            out.printf("%n(the IP part uses blocking sockets, which need SHARED or DEDICATED mode: skipped)%n");
+            out.printf("%n(the IP and TCP parts use blocking sockets, which need SHARED or DEDICATED mode: skipped)%n");
         }
         else
         {
             ipIntact = new IpDemo(out, stackA, stackB).run(udpDatagrams, udpBytes);
+            if (tcpBytes > 0)
+            {
+                ipIntact &= new TcpDemo(out, stackA, stackB, clock).run(tcpBytes);
+            }
         }
         final ShutdownReport reportA = stackA.shutdown();
         final ShutdownReport reportB = stackB.shutdown();

@@ -11,6 +11,9 @@ import io.ustack.ip.icmp.Pinger;
 import io.ustack.ip.ipv4.Ipv4Module;
 import io.ustack.ip.route.RouteTable;
 import io.ustack.ip.route.StaticRoute;
+import io.ustack.tcp.TcpModule;
+import io.ustack.tcp.TcpSettings;
+import io.ustack.tcp.socket.TcpSocketLayer;
 import io.ustack.udp.UdpModule;
 import org.agrona.concurrent.NanoClock;
 
@@ -18,7 +21,7 @@ import java.util.List;
 
 /**
  * Builds the IP layer of a stack whose interfaces have addresses: ARP and IPv4 as protocol modules of the network
- * agent, ICMP and UDP as transports of IPv4, wired to each other in the one order that works.
+ * agent, ICMP, UDP and TCP (with its socket layer) as transports of IPv4, wired to each other in the one order that works.
  */
 final class IpLayerAssembly
 {
@@ -27,6 +30,7 @@ final class IpLayerAssembly
     private final Ipv4Module ipv4;
     private final IcmpModule icmp;
     private final UdpModule udp;
+    private final TcpSocketLayer tcp;
 
     /** A static neighbour from the builder. */
     record StaticNeighbour(int address, long mac)
@@ -35,7 +39,7 @@ final class IpLayerAssembly
 
     IpLayerAssembly(final StackConfig config, final StackCounters counters, final NanoClock appClock,
         final NetworkInterfaces interfaces, final List<StaticRoute> staticRoutes,
-        final List<StaticNeighbour> staticNeighbours)
+        final List<StaticNeighbour> staticNeighbours, final TcpSettings tcpSettings)
     {
         this.routes = new RouteTable(interfaces, staticRoutes);
         this.arp = new ArpModule(config, counters);
@@ -49,6 +53,9 @@ final class IpLayerAssembly
         ipv4.register(icmp);
         this.udp = new UdpModule(config, counters, appClock);
         ipv4.register(udp);
+        this.tcp = new TcpSocketLayer(new TcpModule(config, counters, tcpSettings), tcpSettings, appClock,
+            TcpSocketLayer.DEFAULT_RING_BYTES);
+        ipv4.register(tcp);
     }
 
     private static int interfaceFor(final NetworkInterfaces interfaces, final int address)
@@ -80,6 +87,11 @@ final class IpLayerAssembly
     UdpModule udp()
     {
         return udp;
+    }
+
+    TcpSocketLayer tcp()
+    {
+        return tcp;
     }
 
     Pinger pinger()

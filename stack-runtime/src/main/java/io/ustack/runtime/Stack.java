@@ -9,10 +9,13 @@ import io.ustack.api.ring.DescriptorRing;
 import io.ustack.api.net.Ipv4Address;
 import io.ustack.api.net.Ipv4Prefix;
 import io.ustack.api.net.MacAddress;
+import io.ustack.api.socket.TcpSockets;
 import io.ustack.api.socket.UdpSockets;
 import io.ustack.ip.icmp.Pinger;
 import io.ustack.ip.route.RouteTable;
 import io.ustack.ip.route.StaticRoute;
+import io.ustack.tcp.TcpSettings;
+import io.ustack.tcp.socket.TcpEngineSnapshot;
 import io.ustack.udp.dns.DnsResolver;
 import io.ustack.ip.EthernetOutput;
 import io.ustack.ip.IpAgent;
@@ -30,6 +33,7 @@ import org.agrona.concurrent.CompositeAgent;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.SystemNanoClock;
 
+import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -101,7 +105,7 @@ public final class Stack implements AutoCloseable
                 " has routes or neighbours but no interface with an IPv4 address: give iface() an address");
         }
         this.ipLayer = anyAddress ? new IpLayerAssembly(config, counters, builder.clock, networkInterfaces,
-            builder.routes, builder.neighbours) : null;
+            builder.routes, builder.neighbours, builder.tcpSettings) : null;
         if (ipLayer != null)
         {
             ipLayer.registerWith(ipAgent);
@@ -319,6 +323,27 @@ public final class Stack implements AutoCloseable
     }
 
     /**
+     * Opens TCP connections on this stack. Blocking calls need {@code SHARED} or {@code DEDICATED} mode.
+     *
+     * @throws IllegalStateException when no interface has an IPv4 address
+     */
+    public TcpSockets tcp()
+    {
+        return requireIpLayer("TCP").tcp();
+    }
+
+    /**
+     * What the TCP engine holds (connections, control blocks, timers), asked of the stack thread: for leak checks
+     * and summaries. Needs {@code SHARED} or {@code DEDICATED} mode.
+     *
+     * @throws SocketTimeoutException when the stack thread does not answer within {@code timeout}
+     */
+    public TcpEngineSnapshot tcpSnapshot(final Duration timeout) throws SocketTimeoutException
+    {
+        return requireIpLayer("TCP").tcp().snapshot(timeout);
+    }
+
+    /**
      * Sends ICMP echo requests from this stack ({@code ustack ping}).
      *
      * @throws IllegalStateException when no interface has an IPv4 address
@@ -376,6 +401,7 @@ public final class Stack implements AutoCloseable
         private final List<StaticRoute> routes = new ArrayList<>();
         private final List<IpLayerAssembly.StaticNeighbour> neighbours = new ArrayList<>();
         private NanoClock clock = new SystemNanoClock();
+        private TcpSettings tcpSettings = TcpSettings.defaults();
 
         private Builder(final StackConfig config)
         {
@@ -438,6 +464,13 @@ public final class Stack implements AutoCloseable
         public Builder clock(final NanoClock clock)
         {
             this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** TCP's buffers, timers and policies (default {@link TcpSettings#defaults()}). */
+        public Builder tcp(final TcpSettings settings)
+        {
+            this.tcpSettings = Objects.requireNonNull(settings, "settings");
             return this;
         }
 
