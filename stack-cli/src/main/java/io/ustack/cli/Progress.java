@@ -34,7 +34,8 @@ final class Progress
         lastShownNs = elapsedNs;
         final double seconds = Math.max(elapsedNs / 1e9, 1e-9);
         final double rate = done / seconds;
-        final String eta = rate > 0 ? String.format("%.0f s left", (total - done) / rate) : "--";
+        // The first moments (ARP, handshake, slow start) say nothing about the rate: no estimate before a second.
+        final String eta = rate > 0 && seconds >= 1 ? String.format("%.0f s left", (total - done) / rate) : "--";
         final String line = String.format("  %,d / %,d (%.0f%%)  %,.0f /s  %s", done, total,
             100.0 * done / Math.max(1, total), rate, eta);
         if (terminal)
