@@ -6,13 +6,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
-
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -46,21 +39,8 @@ class PingCommandTest
     /** Runs the command line, returning exit code and everything printed. */
     private static Object[] run(final String... args)
     {
-        final PrintStream stdout = System.out;
-        final ByteArrayOutputStream out = new ByteArrayOutputStream();
-        final StringWriter err = new StringWriter();
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        try
-        {
-            final CommandLine commandLine = UstackCommand.commandLine();
-            commandLine.setErr(new PrintWriter(err, true));
-            final int code = commandLine.execute(args);
-            return new Object[]{code, out.toString(StandardCharsets.UTF_8) + err};
-        }
-        finally
-        {
-            System.setOut(stdout);
-        }
+        final CliRun result = CliRun.run(args);
+        return new Object[]{result.code, result.out + result.err};
     }
 
     @Test

@@ -1,0 +1,72 @@
+package io.ustack.cli;
+
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Argument mistakes of {@code ustack serve} and {@code ustack get}: exit 2, one line, before any interface opens. */
+@DisplayName("ustack serve / get refuse bad arguments in one line")
+class ServeArgumentsTest
+{
+    private static void assertOneLineError(final CliRun result, final String expected)
+    {
+        assertEquals(2, result.code, result.toString());
+        assertEquals(1, result.err.strip().lines().count(), "one line: " + result);
+        assertTrue(result.err.contains(expected), result.toString());
+        assertTrue(!result.err.contains("\tat "), "no stack trace: " + result);
+    }
+
+    @Test
+    @DisplayName("serve without --app says to give one")
+    void noApp()
+    {
+        assertOneLineError(CliRun.run("serve", "--iface", "nosuch0", "--addr", "198.18.9.1/24"),
+            "give at least one --app");
+    }
+
+    @Test
+    @DisplayName("serve with an unknown app names the known ones")
+    void unknownApp()
+    {
+        assertOneLineError(CliRun.run("serve", "--iface", "nosuch0", "--addr", "198.18.9.1/24", "--app", "http",
+            "--app", "gopher:70"), "unknown app 'gopher'");
+    }
+
+    @Test
+    @DisplayName("serve with a bad port, an unsupported =ARG or two apps on one port")
+    void badAppSpecs()
+    {
+        assertOneLineError(CliRun.run("serve", "--iface", "nosuch0", "--addr", "198.18.9.1/24", "--app", "echo:0"),
+            "1..65535");
+        assertOneLineError(CliRun.run("serve", "--iface", "nosuch0", "--addr", "198.18.9.1/24", "--app",
+            "http:80=/srv"), "takes no =ARG");
+        assertOneLineError(CliRun.run("serve", "--iface", "nosuch0", "--addr", "198.18.9.1/24", "--app", "http:7",
+            "--app", "echo"), "share port 7");
+    }
+
+    @Test
+    @DisplayName("get refuses a non-http URL and a name without --dns")
+    void badUrls()
+    {
+        assertOneLineError(CliRun.run("get", "ftp://198.18.9.2/x", "--iface", "nosuch0", "--addr", "198.18.9.1/24"),
+            "only http");
+        assertOneLineError(CliRun.run("get", "http://host.example/", "--iface", "nosuch0", "--addr",
+            "198.18.9.1/24"), "--dns");
+    }
+
+    @Test
+    @DisplayName("the pattern of /bytes/N is the same however it is cut into pieces")
+    void patternIsPositional()
+    {
+        final byte[] whole = new byte[1000];
+        BytesPattern.fill(0, whole, 0, whole.length);
+        final byte[] pieces = new byte[1000];
+        for (int at = 0; at < pieces.length; at += 37)
+        {
+            BytesPattern.fill(at, pieces, at, Math.min(37, pieces.length - at));
+        }
+        assertEquals(java.util.Arrays.toString(whole), java.util.Arrays.toString(pieces));
+    }
+}
