@@ -4,6 +4,7 @@ import io.ustack.api.net.Ipv4Address;
 import io.ustack.api.socket.TcpSocket;
 import io.ustack.runtime.Stack;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -45,20 +46,8 @@ public final class GetCommand implements Callable<Integer>
     @Parameters(index = "0", description = "http://HOST[:PORT]/PATH; HOST an IPv4 address, or a name with --dns.")
     String url;
 
-    @Option(names = "--iface", required = true, description = "Interface to run the stack on, e.g. eth0.")
-    String iface;
-
-    @Option(names = "--addr", required = true, description = "The stack's own address and prefix, e.g. 198.18.0.1/24.")
-    String address;
-
-    @Option(names = "--gateway", description = "Default gateway for hosts off the subnet.")
-    String gateway;
-
-    @Option(names = "--mac", description = "The stack's MAC address (default: the interface's).")
-    String mac;
-
-    @Option(names = "--netns", description = "Open the interface inside this network namespace (name or path).")
-    String netns;
+    @Mixin
+    LinkOptions link;
 
     @Option(names = "--dns", description = "DNS server to resolve HOST with, through the stack's own UDP.")
     String dns;
@@ -99,7 +88,7 @@ public final class GetCommand implements Callable<Integer>
             throw new IllegalArgumentException("'" + host + "' is not an IPv4 address: give one, or --dns SERVER");
         }
         final Duration timeout = Duration.ofSeconds(timeoutS);
-        final Stack stack = LinkStack.open("get", iface, address, gateway, mac, netns);
+        final Stack stack = link.openStack("get");
         try
         {
             final int destination = resolve(stack, host);

@@ -1,13 +1,10 @@
 package io.ustack.cli;
 
-import io.ustack.api.config.StackConfig;
 import io.ustack.api.net.Ipv4Address;
-import io.ustack.api.net.MacAddress;
 import io.ustack.api.socket.PingReply;
-import io.ustack.link.packet.AfPacketConfig;
-import io.ustack.link.packet.AfPacketEndpoint;
 import io.ustack.runtime.Stack;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -32,20 +29,8 @@ public final class PingCommand implements Callable<Integer>
     @Parameters(index = "0", description = "Host to ping: an IPv4 address, or a name when --dns is given.")
     String host;
 
-    @Option(names = "--iface", required = true, description = "Interface to run the stack on, e.g. eth0.")
-    String iface;
-
-    @Option(names = "--addr", required = true, description = "The stack's own address and prefix, e.g. 198.18.0.1/24.")
-    String address;
-
-    @Option(names = "--gateway", description = "Default gateway for hosts off the subnet.")
-    String gateway;
-
-    @Option(names = "--mac", description = "The stack's MAC address (default: the interface's).")
-    String mac;
-
-    @Option(names = "--netns", description = "Open the interface inside this network namespace (name or path).")
-    String netns;
+    @Mixin
+    LinkOptions link;
 
     @Option(names = "--dns", description = "DNS server to resolve HOST with, through the stack's own UDP.")
     String dns;
@@ -69,31 +54,7 @@ public final class PingCommand implements Callable<Integer>
         {
             throw new IllegalArgumentException("use --count >= 1, --size 0..65507, --interval-ms >= 0, --timeout-ms >= 1");
         }
-        final AfPacketConfig.Builder link = AfPacketConfig.builder(iface);
-        if (netns != null)
-        {
-            link.namespace(netns);
-        }
-        if (mac != null)
-        {
-            link.macAddress(MacAddress.parse(mac).bits());
-        }
-        final AfPacketEndpoint endpoint = openEndpoint(link.build());
-        final Stack.Builder builder = Stack.builder(StackConfig.builder().name("ping").build()).iface(endpoint, address);
-        if (gateway != null)
-        {
-            builder.defaultGateway(gateway);
-        }
-        final Stack stack;
-        try
-        {
-            stack = builder.build().start();
-        }
-        catch (final RuntimeException e)
-        {
-            endpoint.close();
-            throw e;
-        }
+        final Stack stack = link.openStack("ping");
         try
         {
             return ping(System.out, stack, resolve(stack));
@@ -101,18 +62,6 @@ public final class PingCommand implements Callable<Integer>
         finally
         {
             stack.shutdown();
-        }
-    }
-
-    private static AfPacketEndpoint openEndpoint(final AfPacketConfig config)
-    {
-        try
-        {
-            return AfPacketEndpoint.open(config);
-        }
-        catch (final IOException e)
-        {
-            throw new IllegalStateException(e.getMessage(), e);
         }
     }
 
@@ -131,8 +80,8 @@ public final class PingCommand implements Callable<Integer>
 
     private int ping(final PrintStream out, final Stack stack, final int destination) throws InterruptedException
     {
-        out.printf("PING %s (%s) from %s on %s: %d data bytes%n", host, Ipv4Address.toString(destination), address,
-            iface, size);
+        out.printf("PING %s (%s) from %s on %s: %d data bytes%n", host, Ipv4Address.toString(destination), link.address,
+            link.iface, size);
         int received = 0;
         long minNs = Long.MAX_VALUE;
         long maxNs = 0;

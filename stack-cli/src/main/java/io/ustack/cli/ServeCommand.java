@@ -5,6 +5,7 @@ import io.ustack.api.socket.TcpListener;
 import io.ustack.api.socket.TcpSocket;
 import io.ustack.runtime.Stack;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -51,20 +52,8 @@ public final class ServeCommand implements java.util.concurrent.Callable<Integer
     private static final Duration ACCEPT_POLL = Duration.ofMillis(200);
     private static final long DRAIN_MS = 5_000;
 
-    @Option(names = "--iface", required = true, description = "Interface to run the stack on, e.g. eth0.")
-    String iface;
-
-    @Option(names = "--addr", required = true, description = "The stack's own address and prefix, e.g. 198.18.0.1/24.")
-    String address;
-
-    @Option(names = "--gateway", description = "Default gateway for hosts off the subnet.")
-    String gateway;
-
-    @Option(names = "--mac", description = "The stack's MAC address (default: the interface's).")
-    String mac;
-
-    @Option(names = "--netns", description = "Open the interface inside this network namespace (name or path).")
-    String netns;
+    @Mixin
+    LinkOptions link;
 
     @Option(names = "--app", paramLabel = "NAME[:PORT]", description = "An application to serve (repeatable): "
         + AppSpec.KNOWN + ".")
@@ -136,8 +125,9 @@ public final class ServeCommand implements java.util.concurrent.Callable<Integer
             }
             specs.add(spec);
         }
-        final Stack stack = LinkStack.open("serve", iface, address, gateway, mac, netns);
-        final String host = address.substring(0, address.indexOf('/') < 0 ? address.length() : address.indexOf('/'));
+        final Stack stack = link.openStack("serve");
+        final String host = link.address.substring(0, link.address.indexOf('/') < 0 ? link.address.length() :
+            link.address.indexOf('/'));
         final List<TcpListener> listeners = new ArrayList<>();
         final List<Thread> acceptors = new ArrayList<>();
         final List<Counters> counters = new ArrayList<>();
@@ -175,7 +165,7 @@ public final class ServeCommand implements java.util.concurrent.Callable<Integer
                 final Thread acceptor = new Thread(() -> accept(listener, app, c), "ustack-serve-" + spec);
                 acceptor.setDaemon(true);
                 acceptors.add(acceptor);
-                out.printf("serving %s on %s:%d (%s)%n", spec.name(), host, spec.port(), iface);
+                out.printf("serving %s on %s:%d (%s)%n", spec.name(), host, spec.port(), link.iface);
             }
             out.flush();
             acceptors.forEach(Thread::start);

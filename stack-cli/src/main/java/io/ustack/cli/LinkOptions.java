@@ -5,23 +5,37 @@ import io.ustack.api.net.MacAddress;
 import io.ustack.link.packet.AfPacketConfig;
 import io.ustack.link.packet.AfPacketEndpoint;
 import io.ustack.runtime.Stack;
+import picocli.CommandLine.Option;
 
 import java.io.IOException;
 
-/** Opens a started stack on an AF_PACKET endpoint the way every interface command does (--iface, --addr, ...). */
-final class LinkStack
+/**
+ * The options every command on a real interface shares (--iface, --addr, --gateway, --mac, --netns), as a picocli
+ * mixin, and opening a started stack from them on an AF_PACKET endpoint.
+ */
+final class LinkOptions
 {
-    private LinkStack()
-    {
-    }
+    @Option(names = "--iface", required = true, description = "Interface to run the stack on, e.g. eth0.")
+    String iface;
+
+    @Option(names = "--addr", required = true, description = "The stack's own address and prefix, e.g. 198.18.0.1/24.")
+    String address;
+
+    @Option(names = "--gateway", description = "Default gateway for hosts off the subnet.")
+    String gateway;
+
+    @Option(names = "--mac", description = "The stack's MAC address (default: the interface's).")
+    String mac;
+
+    @Option(names = "--netns", description = "Open the interface inside this network namespace (name or path).")
+    String netns;
 
     /**
-     * Opens {@code iface} (inside {@code netns} when given) and starts a stack owning {@code address}.
+     * Opens the interface (inside the namespace when given) and starts a stack named {@code name} owning the address.
      *
      * @throws IllegalStateException when the interface cannot be opened (no such interface, no CAP_NET_RAW, ...)
      */
-    static Stack open(final String name, final String iface, final String address, final String gateway,
-        final String mac, final String netns) throws IOException
+    Stack openStack(final String name)
     {
         final AfPacketConfig.Builder link = AfPacketConfig.builder(iface);
         if (netns != null)
