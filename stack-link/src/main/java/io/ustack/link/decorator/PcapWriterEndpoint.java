@@ -1,8 +1,6 @@
 package io.ustack.link.decorator;
 
-import io.ustack.api.counter.DropReason;
 import io.ustack.api.link.LinkEndpoint;
-import io.ustack.api.link.RxFrameHandler;
 import org.agrona.DirectBuffer;
 
 import java.util.Objects;
@@ -15,11 +13,9 @@ import java.util.Objects;
  * {@link PcapWriter#framesNotCaptured()}; frames keep flowing. {@link #flush()} also writes buffered records once
  * the writer's flush interval has passed; {@link #close()} closes the inner endpoint and then the writer.
  */
-public final class PcapWriterEndpoint implements LinkEndpoint
+public final class PcapWriterEndpoint extends ObservingEndpoint
 {
-    private final LinkEndpoint inner;
     private final PcapWriter writer;
-    private final CapturingHandler capturingHandler = new CapturingHandler();
     private boolean closed;
 
     /**
@@ -28,47 +24,14 @@ public final class PcapWriterEndpoint implements LinkEndpoint
      */
     public PcapWriterEndpoint(final LinkEndpoint inner, final PcapWriter writer)
     {
-        this.inner = Objects.requireNonNull(inner, "inner");
+        super(inner);
         this.writer = Objects.requireNonNull(writer, "writer");
-        capturingHandler.writer = writer;
     }
 
     /** The capture file writer, for its counters. */
     public PcapWriter writer()
     {
         return writer;
-    }
-
-    @Override
-    public String name()
-    {
-        return inner.name();
-    }
-
-    @Override
-    public long macAddress()
-    {
-        return inner.macAddress();
-    }
-
-    @Override
-    public int mtu()
-    {
-        return inner.mtu();
-    }
-
-    @Override
-    public int receive(final RxFrameHandler handler, final int limit)
-    {
-        capturingHandler.delegate = handler;
-        try
-        {
-            return inner.receive(capturingHandler, limit);
-        }
-        finally
-        {
-            capturingHandler.delegate = null;
-        }
     }
 
     @Override
@@ -107,23 +70,9 @@ public final class PcapWriterEndpoint implements LinkEndpoint
         }
     }
 
-    /** Records each delivered frame, then hands it on. */
-    private static final class CapturingHandler implements RxFrameHandler
+    @Override
+    void onReceived(final DirectBuffer buffer, final int offset, final int length)
     {
-        private PcapWriter writer;
-        private RxFrameHandler delegate;
-
-        @Override
-        public void onFrame(final DirectBuffer buffer, final int offset, final int length)
-        {
-            writer.record(buffer, offset, length);
-            delegate.onFrame(buffer, offset, length);
-        }
-
-        @Override
-        public void onDrop(final DropReason reason)
-        {
-            delegate.onDrop(reason);
-        }
+        writer.record(buffer, offset, length);
     }
 }

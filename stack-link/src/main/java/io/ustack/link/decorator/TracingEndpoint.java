@@ -2,8 +2,8 @@ package io.ustack.link.decorator;
 
 import io.ustack.api.counter.DropReason;
 import io.ustack.api.link.LinkEndpoint;
-import io.ustack.api.link.RxFrameHandler;
 import io.ustack.api.net.MacAddress;
+import io.ustack.link.wire.EthernetFrame;
 import org.agrona.DirectBuffer;
 
 import java.io.PrintStream;
@@ -20,19 +20,14 @@ import java.util.function.Consumer;
  * This is a debugging tool: it builds a {@code String} per frame (it allocates), so keep it off a link where
  * speed matters.
  */
-public final class TracingEndpoint implements LinkEndpoint
+public final class TracingEndpoint extends ObservingEndpoint
 {
-    private static final int ETHERNET_HEADER_LENGTH = 14;
-    private static final int ETHER_TYPE_OFFSET = 12;
-
-    private final LinkEndpoint inner;
     private final Consumer<String> lines;
-    private final TracingHandler tracingHandler = new TracingHandler();
 
     /** Traces {@code inner} to {@code lines}, one call per frame. */
     public TracingEndpoint(final LinkEndpoint inner, final Consumer<String> lines)
     {
-        this.inner = Objects.requireNonNull(inner, "inner");
+        super(inner);
         this.lines = Objects.requireNonNull(lines, "lines");
     }
 
@@ -43,38 +38,6 @@ public final class TracingEndpoint implements LinkEndpoint
     }
 
     @Override
-    public String name()
-    {
-        return inner.name();
-    }
-
-    @Override
-    public long macAddress()
-    {
-        return inner.macAddress();
-    }
-
-    @Override
-    public int mtu()
-    {
-        return inner.mtu();
-    }
-
-    @Override
-    public int receive(final RxFrameHandler handler, final int limit)
-    {
-        tracingHandler.delegate = handler;
-        try
-        {
-            return inner.receive(tracingHandler, limit);
-        }
-        finally
-        {
-            tracingHandler.delegate = null;
-        }
-    }
-
-    @Override
     public boolean transmit(final DirectBuffer buffer, final int offset, final int length)
     {
         final boolean accepted = inner.transmit(buffer, offset, length);
@@ -82,30 +45,18 @@ public final class TracingEndpoint implements LinkEndpoint
         return accepted;
     }
 
-    @Override
-    public int flush()
-    {
-        return inner.flush();
-    }
-
-    @Override
-    public void close()
-    {
-        inner.close();
-    }
-
     /** One line for a frame: direction, length, source and destination MAC, EtherType. */
     String describe(final String direction, final DirectBuffer buffer, final int offset, final int length)
     {
         final StringBuilder line = new StringBuilder(96)
             .append(inner.name()).append(' ').append(direction).append(' ').append(length).append(" bytes");
-        if (length < ETHERNET_HEADER_LENGTH)
+        if (length < EthernetFrame.HEADER_LENGTH)
         {
             return line.append(" (shorter than an Ethernet header)").toString();
         }
-        final int etherType = buffer.getShort(offset + ETHER_TYPE_OFFSET, ByteOrder.BIG_ENDIAN) & 0xFFFF;
-        return line.append(' ').append(MacAddress.toString(MacAddress.read(buffer, offset + MacAddress.LENGTH)))
-            .append(" > ").append(MacAddress.toString(MacAddress.read(buffer, offset)))
+        final int etherType = buffer.getShort(offset + EthernetFrame.ETHER_TYPE_OFFSET, ByteOrder.BIG_ENDIAN) & 0xFFFF;
+        return line.append(' ').append(MacAddress.toString(MacAddress.read(buffer, offset + EthernetFrame.SOURCE_OFFSET)))
+            .append(" > ").append(MacAddress.toString(MacAddress.read(buffer, offset + EthernetFrame.DESTINATION_OFFSET)))
             .append(" type 0x").append(String.format("%04x", etherType)).append(' ').append(etherTypeName(etherType))
             .toString();
     }
@@ -131,23 +82,15 @@ public final class TracingEndpoint implements LinkEndpoint
         }
     }
 
-    /** Traces each received frame or drop, then hands it on. */
-    private final class TracingHandler implements RxFrameHandler
+    @Override
+    void onReceived(final DirectBuffer buffer, final int offset, final int length)
     {
-        private RxFrameHandler delegate;
+        lines.accept(describe("RX", buffer, offset, length));
+    }
 
-        @Override
-        public void onFrame(final DirectBuffer buffer, final int offset, final int length)
-        {
-            lines.accept(describe("RX", buffer, offset, length));
-            delegate.onFrame(buffer, offset, length);
-        }
-
-        @Override
-        public void onDrop(final DropReason reason)
-        {
-            lines.accept(inner.name() + " RX drop " + reason + " (" + reason.label() + ")");
-            delegate.onDrop(reason);
-        }
+    @Override
+    void onReceiveDropped(final DropReason reason)
+    {
+        lines.accept(inner.name() + " RX drop " + reason + " (" + reason.label() + ")");
     }
 }
