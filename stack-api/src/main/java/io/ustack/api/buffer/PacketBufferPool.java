@@ -1,6 +1,7 @@
 package io.ustack.api.buffer;
 
 import org.agrona.BufferUtil;
+import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -16,11 +17,15 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
  * {@link #acquire()} nor {@link #buffer(int)} allocates. Any thread may acquire and release (the free list is a
  * lock-free MPMC queue). Each slot's state is tracked, so releasing a free slot fails loudly rather than handing one
  * buffer to two owners, and {@link #leakedSlots()} lists slots still held (tests assert it is empty at the end).
+ *
+ * <p>A slot's state is its holder count: {@link #acquire()} makes it 1, {@link #retain(int)} adds a holder (an agent
+ * passing a received packet on to another agent's ring keeps it alive past its own release), and the slot is free
+ * again when the last holder releases it.
  */
 public final class PacketBufferPool
 {
     private static final int FREE = 0;
-    private static final int IN_USE = 1;
+    private static final int ONE_HOLDER = 1;
 
     private final int slotSize;
     private final int slots;
@@ -61,7 +66,7 @@ public final class PacketBufferPool
     public int acquire()
     {
         final int id = freeList.poll();
-        if (id >= 0 && !states.compareAndSet(id, FREE, IN_USE))
+        if (id >= 0 && !states.compareAndSet(id, FREE, ONE_HOLDER))
         {
             throw new IllegalStateException("packet buffer " + id + " was on the free list while in use");
         }
@@ -69,21 +74,75 @@ public final class PacketBufferPool
     }
 
     /**
-     * Gives a buffer back.
+     * Gives a buffer back: the slot is free again once every holder has released it.
      *
      * @throws IllegalStateException if it was not in use: a double release is a bug that would corrupt packets
      */
     public void release(final int id)
     {
+        checkId(id);
+        while (true)
+        {
+            final int holders = states.get(id);
+            if (holders == FREE)
+            {
+                throw new IllegalStateException("packet buffer " + id + " released twice");
+            }
+            if (states.compareAndSet(id, holders, holders - 1))
+            {
+                if (holders == ONE_HOLDER)
+                {
+                    freeList.offer(id);
+                }
+                return;
+            }
+        }
+    }
+
+    /**
+     * Adds a holder to a buffer in use, so it survives one more {@link #release(int)}: how a packet passes to another
+     * agent while the agent that received it still releases it as usual.
+     *
+     * @throws IllegalStateException if the buffer is free
+     */
+    public void retain(final int id)
+    {
+        checkId(id);
+        while (true)
+        {
+            final int holders = states.get(id);
+            if (holders == FREE)
+            {
+                throw new IllegalStateException("packet buffer " + id + " retained while free");
+            }
+            if (states.compareAndSet(id, holders, holders + 1))
+            {
+                return;
+            }
+        }
+    }
+
+    /**
+     * The id of the buffer whose view is {@code buffer} (as returned by {@link #buffer(int)}), or -1 when it is not
+     * one of this pool's views.
+     */
+    public int idOf(final DirectBuffer buffer)
+    {
+        final long distance = buffer.addressOffset() - views[0].addressOffset();
+        if (distance < 0 || distance % slotSize != 0 || distance / slotSize >= slots)
+        {
+            return -1;
+        }
+        final int id = (int)(distance / slotSize);
+        return views[id] == buffer ? id : -1;
+    }
+
+    private void checkId(final int id)
+    {
         if (id < 0 || id >= slots)
         {
             throw new IllegalArgumentException("packet buffer id " + id + " outside 0.." + (slots - 1));
         }
-        if (!states.compareAndSet(id, IN_USE, FREE))
-        {
-            throw new IllegalStateException("packet buffer " + id + " released twice");
-        }
-        freeList.offer(id);
     }
 
     /** The view of buffer {@code id}: offset 0 is the slot start, capacity is {@link #slotSize()}. */
@@ -110,7 +169,7 @@ public final class PacketBufferPool
         int count = 0;
         for (int i = 0; i < slots; i++)
         {
-            count += states.get(i);
+            count += states.get(i) == FREE ? 0 : 1;
         }
         return count;
     }
@@ -121,7 +180,7 @@ public final class PacketBufferPool
         final List<Integer> held = new ArrayList<>();
         for (int i = 0; i < slots; i++)
         {
-            if (states.get(i) == IN_USE)
+            if (states.get(i) != FREE)
             {
                 held.add(i);
             }

@@ -35,6 +35,12 @@ public enum DropReason
     RING_FULL_DOWN(Layer.PLUMBING, "ring network->link full"),
     /** A descriptor still queued when the stack closed without draining. */
     SHUTDOWN_DISCARDED(Layer.PLUMBING, "discarded at shutdown"),
+    /** The ring from the network agent to a transport's own agent (TCP) was full. */
+    RING_FULL_TO_TRANSPORT(Layer.PLUMBING, "ring network->transport full"),
+    /** The ring from a transport's own agent (TCP) to the network agent was full. */
+    RING_FULL_FROM_TRANSPORT(Layer.PLUMBING, "ring transport->network full"),
+    /** A datagram for a transport on its own agent was larger than a packet buffer (a reassembled one). */
+    HANDOFF_TOO_LARGE(Layer.PLUMBING, "datagram larger than a packet buffer for the transport agent"),
 
     // ---- IPv4 / ARP / ICMP -------------------------------------------------------------------------------------
     /** Shorter than a 20-byte IPv4 header. */

@@ -120,4 +120,35 @@ class PacketBufferPoolTest
         assertNull(failure.get());
         assertEquals(0, pool.inUse());
     }
+
+    @Test
+    @DisplayName("a retained buffer survives its first holder's release and is free after the last one's")
+    void retainAddsAHolder()
+    {
+        final PacketBufferPool pool = new PacketBufferPool(2, 128);
+        final int id = pool.acquire();
+        pool.retain(id);
+        pool.release(id);
+        assertEquals(1, pool.inUse(), "still held by the second holder");
+        assertEquals(List.of(id), pool.leakedSlots());
+        pool.release(id);
+        assertEquals(0, pool.inUse());
+        assertThrows(IllegalStateException.class, () -> pool.release(id), "a third release is a double release");
+        assertThrows(IllegalStateException.class, () -> pool.retain(id), "a free buffer cannot be retained");
+    }
+
+    @Test
+    @DisplayName("idOf finds the id of each slot's own view, and -1 for any other buffer")
+    void idOfKnowsOnlyItsOwnViews()
+    {
+        final PacketBufferPool pool = new PacketBufferPool(8, 256);
+        for (int id = 0; id < 8; id++)
+        {
+            assertEquals(id, pool.idOf(pool.buffer(id)));
+        }
+        assertEquals(-1, pool.idOf(new org.agrona.concurrent.UnsafeBuffer(new byte[256])));
+        assertEquals(-1, pool.idOf(new PacketBufferPool(8, 256).buffer(3)));
+        assertEquals(-1, pool.idOf(new org.agrona.concurrent.UnsafeBuffer(pool.buffer(2), 64, 64)),
+            "a view into the middle of a slot is not the slot");
+    }
 }

@@ -370,6 +370,16 @@ public final class Ipv4Module implements ProtocolModule, Ipv4Sender, TransportDi
         return output.pathMtu(destination, nowNs);
     }
 
+    /**
+     * The MTU of the route to {@code destination} (0 when there is none), ignoring what ICMP taught this thread's
+     * path MTU cache. Safe from any thread: routes and addresses are fixed once built.
+     */
+    public int routeMtu(final int destination)
+    {
+        return output.routeMtu(destination);
+    }
+
+    /** Safe from any thread: the stack's addresses are fixed once built. */
     @Override
     public boolean isLocalAddress(final int address)
     {

@@ -290,6 +290,12 @@ final class Ipv4Output
         return route == null ? 0 : route.sourceAddress();
     }
 
+    int routeMtu(final int destination)
+    {
+        final Route route = routeFor(0, destination);
+        return route == null ? 0 : Math.min(route.mtu(), locals.maxIpLength(route.interfaceIndex()));
+    }
+
     int pathMtu(final int destination, final long nowNs)
     {
         final Route route = routeFor(0, destination);

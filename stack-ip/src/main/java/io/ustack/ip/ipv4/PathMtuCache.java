@@ -6,7 +6,8 @@ package io.ustack.ip.ipv4;
  * <p>A direct-mapped table of {@value #ENTRIES} entries: a destination hashes to one slot, and a newer destination
  * hashing to the same slot replaces the older one (forgetting a PMTU only costs one more ICMP round trip). Entries
  * expire {@value #LIFETIME_MS} ms after they were learned, so a path that grew again is tried at full size
- * (RFC 1191 §6.3: "set to 10 minutes"). Network-agent thread only; no allocation.
+ * (RFC 1191 §6.3: "set to 10 minutes"). One owner thread (the network agent's, or a transport agent's for its
+ * own copy); no allocation.
  */
 public final class PathMtuCache
 {

@@ -1,0 +1,147 @@
+package io.ustack.ip.handoff;
+
+import io.ustack.api.buffer.PacketBufferPool;
+import io.ustack.api.counter.DropReason;
+import io.ustack.api.counter.StackCounters;
+import io.ustack.api.ring.DescriptorRing;
+import io.ustack.ip.ipv4.Ipv4Module;
+import io.ustack.ip.ipv4.Ipv4Sender;
+import io.ustack.ip.ipv4.PathMtuCache;
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+
+import static io.ustack.ip.handoff.HandoffLayout.FIELD0_OFFSET;
+import static io.ustack.ip.handoff.HandoffLayout.FIELD1_OFFSET;
+import static java.nio.ByteOrder.BIG_ENDIAN;
+
+/**
+ * The {@link Ipv4Sender} a transport on its own agent sends through: the transport writes its segment into a pooled
+ * buffer as usual, and {@link #send} puts the buffer's descriptor in the ring to the network agent, where
+ * {@link TransportProxy} hands it to IPv4. Transport agent thread only.
+ *
+ * <p>Because the datagram leaves later on another thread, {@link #send} can only say {@link #SENT} (queued) or
+ * {@link #NO_BUFFER} (the ring is full); routing failures are counted by IPv4 when it gets there, and a too-big
+ * datagram comes back as the ICMP fragmentation-needed error IPv4 would report anyway. The path MTU this side
+ * knows is the route's, lowered by the fragmentation-needed errors passing through {@link TransportEnd}.
+ */
+final class Ipv4SenderProxy implements Ipv4Sender
+{
+    private static final int MAX_DATAGRAM = 65_535;
+
+    private final PacketBufferPool pool;
+    private final DescriptorRing toNetwork;
+    private final StackCounters counters;
+    private final Ipv4Module ipv4;
+    private final PathMtuCache learnedMtus = new PathMtuCache();
+
+    Ipv4SenderProxy(final PacketBufferPool pool, final DescriptorRing toNetwork, final StackCounters counters,
+        final Ipv4Module ipv4)
+    {
+        this.pool = pool;
+        this.toNetwork = toNetwork;
+        this.counters = counters;
+        this.ipv4 = ipv4;
+    }
+
+    @Override
+    public int claim()
+    {
+        final int bufferId = pool.acquire();
+        if (bufferId < 0)
+        {
+            counters.drop(DropReason.POOL_EXHAUSTED_TX);
+        }
+        return bufferId;
+    }
+
+    @Override
+    public MutableDirectBuffer buffer(final int bufferId)
+    {
+        return pool.buffer(bufferId);
+    }
+
+    @Override
+    public int bufferCapacity()
+    {
+        return ipv4.bufferCapacity();
+    }
+
+    @Override
+    public void abandon(final int bufferId)
+    {
+        pool.release(bufferId);
+    }
+
+    @Override
+    public int send(final int bufferId, final int payloadLength, final int sourceAddress,
+        final int destinationAddress, final int protocol, final int flags, final int ttl, final long nowNs)
+    {
+        if (payloadLength < 0 || payloadLength > bufferCapacity())
+        {
+            pool.release(bufferId);
+            return payloadLength > MAX_DATAGRAM - 20 ? TOO_LONG : NO_BUFFER;
+        }
+        final MutableDirectBuffer buffer = pool.buffer(bufferId);
+        buffer.putInt(FIELD0_OFFSET, sourceAddress, BIG_ENDIAN);
+        buffer.putInt(FIELD1_OFFSET, destinationAddress, BIG_ENDIAN);
+        buffer.putByte(HandoffLayout.PROTOCOL_OFFSET, (byte)protocol);
+        buffer.putByte(HandoffLayout.SEND_FLAGS_OFFSET, (byte)flags);
+        buffer.putByte(HandoffLayout.TTL_OFFSET, (byte)ttl);
+        if (!toNetwork.offer(bufferId, 0, payloadLength, HandoffLayout.flags(HandoffLayout.KIND_SEND, -1, false,
+            false)))
+        {
+            pool.release(bufferId);
+            counters.drop(DropReason.RING_FULL_FROM_TRANSPORT);
+            return NO_BUFFER;
+        }
+        return SENT;
+    }
+
+    /** Copies into one buffer: a transport on its own agent sends at most one buffer's worth per datagram. */
+    @Override
+    public int sendFrom(final DirectBuffer payload, final int offset, final int length, final int sourceAddress,
+        final int destinationAddress, final int protocol, final int flags, final int ttl, final long nowNs)
+    {
+        if (length > bufferCapacity())
+        {
+            return length > MAX_DATAGRAM - 20 ? TOO_LONG : NO_BUFFER;
+        }
+        final int bufferId = claim();
+        if (bufferId < 0)
+        {
+            return NO_BUFFER;
+        }
+        pool.buffer(bufferId).putBytes(PAYLOAD_OFFSET, payload, offset, length);
+        return send(bufferId, length, sourceAddress, destinationAddress, protocol, flags, ttl, nowNs);
+    }
+
+    @Override
+    public int sourceAddressFor(final int destination)
+    {
+        return ipv4.sourceAddressFor(destination);
+    }
+
+    @Override
+    public int pathMtu(final int destination, final long nowNs)
+    {
+        final int routeMtu = ipv4.routeMtu(destination);
+        final int learned = learnedMtus.get(destination, nowNs);
+        return learned > 0 ? Math.min(routeMtu, learned) : routeMtu;
+    }
+
+    /** An ICMP fragmentation-needed error on its way to the transport: remember the smaller MTU (RFC 1191 §6.3). */
+    void learnPathMtu(final int destination, final int mtu, final long nowNs)
+    {
+        final int routeMtu = ipv4.routeMtu(destination);
+        if (routeMtu > 0 && mtu >= PathMtuCache.MIN_MTU)
+        {
+            learnedMtus.learn(destination, mtu, routeMtu, nowNs);
+        }
+    }
+
+    @Override
+    public boolean isLocalAddress(final int address)
+    {
+        return ipv4.isLocalAddress(address);
+    }
+}
