@@ -11,7 +11,14 @@ import io.ustack.ip.icmp.Pinger;
 import io.ustack.ip.ipv4.Ipv4Module;
 import io.ustack.ip.route.RouteTable;
 import io.ustack.ip.route.StaticRoute;
+import io.ustack.api.buffer.PacketBufferPool;
+import io.ustack.api.ring.DescriptorRing;
+import io.ustack.ip.handoff.TransportEnd;
+import io.ustack.ip.handoff.TransportProxy;
+import io.ustack.runtime.ring.DescriptorRings;
+import io.ustack.tcp.TcpAgent;
 import io.ustack.tcp.TcpModule;
+import io.ustack.tcp.wire.TcpHeader;
 import io.ustack.tcp.TcpSettings;
 import io.ustack.tcp.socket.TcpSocketLayer;
 import io.ustack.udp.UdpModule;
@@ -31,15 +38,22 @@ final class IpLayerAssembly
     private final IcmpModule icmp;
     private final UdpModule udp;
     private final TcpSocketLayer tcp;
+    private final TransportProxy tcpProxy;
+    private final TcpAgent tcpAgent;
 
     /** A static neighbour from the builder. */
     record StaticNeighbour(int address, long mac)
     {
     }
 
-    IpLayerAssembly(final StackConfig config, final StackCounters counters, final NanoClock appClock,
-        final NetworkInterfaces interfaces, final List<StaticRoute> staticRoutes,
-        final List<StaticNeighbour> staticNeighbours, final TcpSettings tcpSettings)
+    /**
+     * @param appClock   the time applications wait by (blocking calls' timeouts)
+     * @param agentClock the time the agents run by (the invoker's clock in INVOKER mode)
+     */
+    IpLayerAssembly(final StackConfig config, final StackCounters counters, final PacketBufferPool pool,
+        final NanoClock appClock, final NanoClock agentClock, final NetworkInterfaces interfaces,
+        final List<StaticRoute> staticRoutes, final List<StaticNeighbour> staticNeighbours,
+        final TcpSettings tcpSettings)
     {
         this.routes = new RouteTable(interfaces, staticRoutes);
         this.arp = new ArpModule(config, counters);
@@ -55,7 +69,14 @@ final class IpLayerAssembly
         ipv4.register(udp);
         this.tcp = new TcpSocketLayer(new TcpModule(config, counters, tcpSettings), tcpSettings, appClock,
             TcpSocketLayer.DEFAULT_RING_BYTES);
-        ipv4.register(tcp);
+        // TCP runs on its own agent (DESIGN.md "Data path"); IPv4 sees a proxy that passes descriptors across.
+        final DescriptorRing toTcp = DescriptorRings.create(config.ringKind(), config.ringCapacity());
+        final DescriptorRing fromTcp = DescriptorRings.create(config.ringKind(), config.ringCapacity());
+        this.tcpProxy = new TransportProxy(TcpHeader.PROTOCOL, pool, toTcp, fromTcp, counters,
+            config.linkBatchSize());
+        ipv4.register(tcpProxy);
+        this.tcpAgent = new TcpAgent(new TransportEnd(pool, toTcp, fromTcp, counters, ipv4), tcp, agentClock,
+            config.linkBatchSize());
     }
 
     private static int interfaceFor(final NetworkInterfaces interfaces, final int address)
@@ -92,6 +113,24 @@ final class IpLayerAssembly
     TcpSocketLayer tcp()
     {
         return tcp;
+    }
+
+    /** TCP's agent, to be given a thread (or a place in a composite) like the other layers. */
+    TcpAgent tcpAgent()
+    {
+        return tcpAgent;
+    }
+
+    /** Descriptors between the network agent and TCP's agent. */
+    int pendingTcpDescriptors()
+    {
+        return tcpProxy.pendingDescriptors();
+    }
+
+    /** Frees what is still queued between the network agent and TCP; only once the agents have stopped. */
+    int discardPending()
+    {
+        return tcpProxy.discardPending() + tcpAgent.discardPending();
     }
 
     Pinger pinger()

@@ -8,8 +8,11 @@ package io.ustack.runtime;
  *                             {@code SHUTDOWN_DISCARDED}
  * @param buffersStillHeld     packet buffers not back in the pool afterwards: non-zero means a leak
  * @param agentErrors          exceptions the agents raised while running (each is a bug)
+ * @param tcpConnectionsReset  TCP connections that had not finished closing by the deadline and were reset (not a
+ *                             fault of the stack: a peer that never closed its side, or a too short deadline)
  */
-public record ShutdownReport(boolean drained, int discardedDescriptors, int buffersStillHeld, long agentErrors)
+public record ShutdownReport(boolean drained, int discardedDescriptors, int buffersStillHeld, long agentErrors,
+    int tcpConnectionsReset)
 {
     /** Whether nothing was lost, leaked or failed. */
     public boolean clean()
@@ -21,6 +24,7 @@ public record ShutdownReport(boolean drained, int discardedDescriptors, int buff
     public String toString()
     {
         return (drained ? "drained" : "not drained") + ", " + discardedDescriptors + " descriptors discarded, " +
-            buffersStillHeld + " buffers still held, " + agentErrors + " agent errors";
+            buffersStillHeld + " buffers still held, " + agentErrors + " agent errors" +
+            (tcpConnectionsReset == 0 ? "" : ", " + tcpConnectionsReset + " TCP connections reset");
     }
 }

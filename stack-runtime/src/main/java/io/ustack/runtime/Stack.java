@@ -14,6 +14,7 @@ import io.ustack.api.socket.UdpSockets;
 import io.ustack.ip.icmp.Pinger;
 import io.ustack.ip.route.RouteTable;
 import io.ustack.ip.route.StaticRoute;
+import io.ustack.tcp.TcpAgent;
 import io.ustack.tcp.TcpSettings;
 import io.ustack.tcp.socket.TcpEngineSnapshot;
 import io.ustack.udp.dns.DnsResolver;
@@ -46,7 +47,8 @@ import java.util.concurrent.locks.LockSupport;
  * given threads as its {@link ThreadingMode} says. The same agents run in every mode.
  *
  * <pre>
- *   modules (IPv4, ARP, ...)  -- on the IpAgent thread
+ *   app threads --command ring--&gt;  TcpAgent (TCP sockets and engine)
+ *   TcpAgent  &lt;-- ring --&gt;  IpAgent (IPv4, ARP, ICMP, UDP modules)
  *   IpAgent   &lt;-- ring up -- / -- ring down --&gt;   LinkAgent (one per interface)   &lt;--&gt;   LinkEndpoint
  * </pre>
  */
@@ -104,8 +106,8 @@ public final class Stack implements AutoCloseable
             throw new IllegalArgumentException("stack " + config.name() +
                 " has routes or neighbours but no interface with an IPv4 address: give iface() an address");
         }
-        this.ipLayer = anyAddress ? new IpLayerAssembly(config, counters, builder.clock, networkInterfaces,
-            builder.routes, builder.neighbours, builder.tcpSettings) : null;
+        this.ipLayer = anyAddress ? new IpLayerAssembly(config, counters, pool, builder.clock, agentClock,
+            networkInterfaces, builder.routes, builder.neighbours, builder.tcpSettings) : null;
         if (ipLayer != null)
         {
             ipLayer.registerWith(ipAgent);
@@ -121,6 +123,10 @@ public final class Stack implements AutoCloseable
     {
         final List<Agent> agents = new ArrayList<>(List.of(linkAgents));
         agents.add(ipAgent);
+        if (ipLayer != null)
+        {
+            agents.add(ipLayer.tcpAgent());
+        }
         return agents;
     }
 
@@ -232,8 +238,10 @@ public final class Stack implements AutoCloseable
     }
 
     /**
-     * Stops the stack: waits up to {@code drainTimeout} for the rings between layers to empty, stops the agents,
-     * frees whatever is still queued (counted as {@code SHUTDOWN_DISCARDED}) and closes the endpoint.
+     * Stops the stack: gives TCP up to {@code drainTimeout} to send what applications wrote and close every
+     * connection (FIN, and a reset for whatever has not finished closing by then), waits up to {@code drainTimeout}
+     * for the rings between layers to empty, stops the agents, frees whatever is still queued (counted as
+     * {@code SHUTDOWN_DISCARDED}) and closes the endpoint.
      * Idempotent; returns the same report each time.
      */
     public synchronized ShutdownReport shutdown(final Duration drainTimeout)
@@ -242,6 +250,7 @@ public final class Stack implements AutoCloseable
         {
             return shutdownReport;
         }
+        final int tcpReset = started && ipLayer != null ? closeTcp(drainTimeout) : 0;
         final boolean drained = started && drain(drainTimeout);
         if (invokerAgent != null && started)
         {
@@ -251,20 +260,58 @@ public final class Stack implements AutoCloseable
         {
             CloseHelper.closeAll(runners);
         }
-        int discarded = ipAgent.discardPending();
+        int discarded = ipAgent.discardPending() + (ipLayer == null ? 0 : ipLayer.discardPending());
         for (int i = 0; i < linkAgents.length; i++)
         {
             endpoints.get(i).close();
             discarded += linkAgents[i].discardPending();
         }
-        shutdownReport = new ShutdownReport(drained || !started, discarded, pool.inUse(), agentErrors.get());
+        shutdownReport = new ShutdownReport(drained || !started, discarded, pool.inUse(), agentErrors.get(),
+            tcpReset);
         return shutdownReport;
+    }
+
+    /**
+     * Lets TCP close every connection: the bytes applications wrote go out, each connection gets a FIN, and
+     * whatever has not finished closing by the deadline is reset (see {@link TcpAgent}). An INVOKER stack's caller
+     * drives time, so nothing can be waited for there: its connections are reset at once.
+     *
+     * @return connections reset
+     */
+    private int closeTcp(final Duration timeout)
+    {
+        final TcpAgent tcpAgent = ipLayer.tcpAgent();
+        if (invokerAgent != null)
+        {
+            tcpAgent.forceShutdown();
+            tcpAgent.requestShutdown(0);
+            for (int cycle = 0; cycle < 1000 && !tcpAgent.isShutDown(); cycle++)
+            {
+                poll(invokerClock.nanoTime());
+            }
+            return tcpAgent.resetAtShutdown();
+        }
+        tcpAgent.requestShutdown(clock.nanoTime() + timeout.toNanos());
+        final long deadlineNs = System.nanoTime() + timeout.toNanos(); // shutdown waits in real time
+        while (!tcpAgent.isShutDown())
+        {
+            if (System.nanoTime() - deadlineNs >= 0)
+            {
+                tcpAgent.forceShutdown(); // the stack's clock may be virtual and standing still
+            }
+            if (System.nanoTime() - deadlineNs - timeout.toNanos() >= 0)
+            {
+                break; // the TCP agent does not answer (an agent error): stop it anyway
+            }
+            LockSupport.parkNanos(100_000);
+        }
+        return tcpAgent.resetAtShutdown();
     }
 
     private boolean drain(final Duration timeout)
     {
         final long deadlineNs = System.nanoTime() + timeout.toNanos(); // shutdown waits in real time
-        while (ipAgent.pendingDescriptors() > 0)
+        while (ipAgent.pendingDescriptors() + (ipLayer == null ? 0 : ipLayer.pendingTcpDescriptors()) > 0)
         {
             if (deadlineNs - System.nanoTime() < 0)
             {

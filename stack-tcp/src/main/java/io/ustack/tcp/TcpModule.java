@@ -566,4 +566,56 @@ public final class TcpModule implements TransportProtocol
     {
         return timers.service().pending();
     }
+
+    // ---- stack shutdown ------------------------------------------------------------------------------------------
+
+    /**
+     * The stack is going away: every connection that can still send gets its FIN after the data already queued, as
+     * if the application had shut down output (RFC 9293 §3.10.4); one still in SYN-SENT is deleted. Application
+     * handles stay valid. Call once the applications' queued bytes have reached the send buffers.
+     */
+    public void shutdownOutputOfAll(final long nowNs)
+    {
+        for (final Tcb t : connections.pool)
+        {
+            if (t != null && t.inUse && t.state != TcpState.CLOSED)
+            {
+                shutdownOutput(t.id, nowNs);
+            }
+        }
+    }
+
+    /** Connections not yet closed by both sides (anything but CLOSED and TIME-WAIT): what a shutdown waits for. */
+    public int connectionsStillClosing()
+    {
+        int n = 0;
+        for (final Tcb t : connections.pool)
+        {
+            if (t != null && t.inUse && t.state != TcpState.CLOSED && t.state != TcpState.TIME_WAIT)
+            {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /**
+     * The end of a stack shutdown: resets (RFC 9293 §3.10.5) every connection that did not finish closing in time,
+     * so peers learn at once rather than by timing out. Application handles stay valid and report the reset.
+     *
+     * @return how many were reset
+     */
+    public int resetUnfinished(final long nowNs)
+    {
+        int n = 0;
+        for (final Tcb t : connections.pool)
+        {
+            if (t != null && t.inUse && t.state != TcpState.CLOSED && t.state != TcpState.TIME_WAIT)
+            {
+                resetAndClose(t, TcpError.ABORTED, nowNs);
+                n++;
+            }
+        }
+        return n;
+    }
 }

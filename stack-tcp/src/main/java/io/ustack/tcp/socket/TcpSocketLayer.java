@@ -491,4 +491,31 @@ public final class TcpSocketLayer implements TransportProtocol, TcpSockets, TcpE
             }
         }
     }
+
+    /**
+     * Whether applications have queued commands, or bytes the pump has not yet moved into the engine: a stack
+     * shutdown lets these through before it closes connections. Stack thread.
+     */
+    public boolean applicationOutputPending()
+    {
+        if (commands.size() > 0)
+        {
+            return true;
+        }
+        for (int i = 0; i < openCount; i++)
+        {
+            final TcpSocketImpl socket = open[i];
+            if (socket.connId >= 0 && socket.sendRing.size() > 0 && mayStillSend(module.state(socket.connId)))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean mayStillSend(final int state)
+    {
+        return state == TcpState.SYN_SENT || state == TcpState.SYN_RECEIVED || state == TcpState.ESTABLISHED ||
+            state == TcpState.CLOSE_WAIT;
+    }
 }
