@@ -84,6 +84,24 @@ class TwoStacksOverInMemoryWireTest
             }
         }
         assertTrue(sender.finished(), "probe exchange did not finish: " + sender.echoed() + " of " + frames);
+        // The sender gives up on a lost echo quickly, so frames may still be on the wire: let them land first.
+        final long settleDeadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while ((wire.statisticsAToB().corrupted() != b.counters().drops(DropReason.LINK_BAD_FCS) ||
+            wire.statisticsBToA().corrupted() != a.counters().drops(DropReason.LINK_BAD_FCS)) &&
+            System.nanoTime() - settleDeadlineNs < 0)
+        {
+            if (mode == ThreadingMode.INVOKER)
+            {
+                final long nowNs = clock instanceof VirtualClock ? ((VirtualClock)clock).advanceNs(2_000) :
+                    clock.nanoTime();
+                a.poll(nowNs);
+                b.poll(nowNs);
+            }
+            else
+            {
+                Thread.onSpinWait();
+            }
+        }
         final ShutdownReport reportA = a.shutdown();
         final ShutdownReport reportB = b.shutdown();
         assertTrue(reportA.clean(), "stack a: " + reportA);
