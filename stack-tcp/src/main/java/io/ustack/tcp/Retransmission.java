@@ -4,37 +4,60 @@ import io.ustack.api.counter.CounterDescriptor;
 import io.ustack.api.counter.StackCounters;
 import io.ustack.api.tcp.AckSample;
 import io.ustack.api.tcp.CongestionControl;
+import io.ustack.api.tcp.LossRecovery;
+import io.ustack.api.tcp.TcpPolicies;
+import io.ustack.tcp.recovery.NewRenoRecovery;
 import io.ustack.tcp.wire.SeqNum;
 import io.ustack.tcp.wire.TcpHeader;
 
 /**
  * The sender's side of an acceptable ACK and the retransmission timer (Linux {@code tcp_ack} and
  * {@code tcp_retransmit_timer}): SND.UNA and the send window (RFC 9293 §3.10.7.4 "fifth"), RTT samples under Karn's
- * rule and the RTO with exponential backoff (RFC 6298), R2 abort (RFC 9293 §3.8.3), and loss recovery: fast
- * retransmit on the third duplicate ACK with NewReno fast recovery (RFC 5681 §3.2, RFC 6582) through the
- * {@link CongestionControl} hooks.
+ * rule and the RTO with exponential backoff (RFC 6298), R2 abort (RFC 9293 §3.8.3). Loss recovery (fast
+ * retransmit, NewReno or SACK-based recovery) is the connection's {@link LossRecovery}, which this class feeds every
+ * ACK and which drives the {@link CongestionControl} hooks.
  */
 final class Retransmission
 {
-    /** RFC 5681 §3.2: the duplicate ACK count that triggers fast retransmit. */
-    static final int DUP_ACK_THRESHOLD = 3;
-
     private final Sender sender;
     private final SegmentOutput output;
     private final TcpTimers timers;
     private final Connections connections;
     private final StackCounters counters;
     private final TcpSettings settings;
+    private final TcpPolicies policies;
 
     Retransmission(final Sender sender, final SegmentOutput output, final TcpTimers timers,
-        final Connections connections, final StackCounters counters, final TcpSettings settings)
+        final Connections connections, final StackCounters counters, final TcpSettings settings,
+        final TcpPolicies policies)
     {
+        this.policies = policies;
         this.sender = sender;
         this.output = output;
         this.timers = timers;
         this.connections = connections;
         this.counters = counters;
         this.settings = settings;
+    }
+
+    /**
+     * The SYNs have settled whether SACK is in use: gives the connection its loss recovery, the one the settings
+     * name, or NewReno when that one needs SACK and the peer did not agree to it (RFC 2018 §2).
+     */
+    void chooseRecovery(final Tcb t)
+    {
+        LossRecovery recovery = policies.lossRecovery(settings.lossRecovery());
+        if (recovery.requiresSack() && !t.sackOk)
+        {
+            recovery = policies.lossRecovery(NewRenoRecovery.NAME);
+        }
+        if (t.recoveryView == null)
+        {
+            t.recoveryView = new RecoveryView(t, sender);
+        }
+        t.scoreboard.clear();
+        t.recovery = recovery;
+        recovery.init(t.recoveryView);
     }
 
     /**
@@ -98,27 +121,9 @@ final class Retransmission
             t.sndNxt = ack; // after a go-back-N restart the peer may acknowledge past what we resent
         }
         t.retries = 0;
-        t.dupAcks = 0;
         t.bytesAcked += freed;
         sample.inFlightBytes(t.flightSizeBytes()).deliveredBytes(t.bytesAcked);
-        if (t.inRecovery && SeqNum.lt(ack, t.recover))
-        {
-            // RFC 6582 §3.2 step 3, partial ACK: the next hole is lost too; resend it at once, deflate the window.
-            sender.retransmitFirst(t, nowNs);
-            t.cc.onAck(sample);
-        }
-        else if (t.inRecovery)
-        {
-            // RFC 6582 §3.2 step 3, full ACK: leave fast recovery.
-            t.inRecovery = false;
-            t.cc.onAck(sample);
-            t.cc.onRecoveryExit(nowNs);
-            t.cc.onStateChange(CongestionControl.OPEN);
-        }
-        else
-        {
-            t.cc.onAck(sample);
-        }
+        onRecoveryAck(t, sample);
         // RFC 6298 §5.2/5.3: all acknowledged → stop the timer; new data acknowledged → restart it.
         if (t.sndUna == t.sndMax)
         {
@@ -136,25 +141,18 @@ final class Retransmission
 
     private void onDuplicateAck(final Tcb t, final long nowNs)
     {
-        t.dupAcks++;
-        t.ackSample.reset().nowNs(nowNs).duplicate(true).inFlightBytes(t.flightSizeBytes())
-            .deliveredBytes(t.bytesAcked);
-        if (t.inRecovery)
+        onRecoveryAck(t, t.ackSample.reset().nowNs(nowNs).duplicate(true).inFlightBytes(t.flightSizeBytes())
+            .deliveredBytes(t.bytesAcked));
+    }
+
+    /** Hands the ACK to the loss recovery (which feeds the congestion control) and counts a fast retransmit. */
+    private void onRecoveryAck(final Tcb t, final AckSample sample)
+    {
+        final boolean wasInRecovery = t.recovery.inRecovery();
+        t.recovery.onAck(sample);
+        if (!wasInRecovery && t.recovery.inRecovery())
         {
-            t.cc.onAck(t.ackSample); // RFC 5681 §3.2 step 4: inflate by one segment per duplicate
-            return;
-        }
-        t.cc.onAck(t.ackSample);
-        // RFC 6582 §3.2 step 2: enter recovery only if the ACK covers more than "recover" (no repeated reduction
-        // for losses of one window).
-        if (t.dupAcks == DUP_ACK_THRESHOLD && SeqNum.gt(t.sndUna, t.recover))
-        {
-            t.inRecovery = true;
-            t.recover = t.sndMax;
-            t.cc.onCongestionEvent(nowNs);
-            t.cc.onStateChange(CongestionControl.RECOVERY);
             counters.increment(CounterDescriptor.TCP_FAST_RETRANSMITS);
-            sender.retransmitFirst(t, nowNs); // RFC 5681 §3.2 step 2: retransmit the lost segment
         }
     }
 
@@ -189,9 +187,7 @@ final class Retransmission
         t.rto.onTimeout(); // RFC 6298 §5.5: back off
         t.cc.onRetransmitTimeout(nowNs);
         t.cc.onStateChange(CongestionControl.LOSS);
-        t.inRecovery = false;
-        t.dupAcks = 0;
-        t.recover = t.sndMax; // RFC 6582 §3.2 step 4
+        t.recovery.onRetransmitTimeout(nowNs);
         t.rttTiming = false;
         // Go-back-N from SND.UNA (RFC 5681 §3.1: "retransmit ... starting with the first unacknowledged segment");
         // the sender resends in cwnd-sized bursts as ACKs return.

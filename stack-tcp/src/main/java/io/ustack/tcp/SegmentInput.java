@@ -143,6 +143,7 @@ final class SegmentInput
         final int peerMss = seg.options().hasMss() && seg.options().mss() > 0 ? seg.options().mss() :
             SegmentOutput.DEFAULT_MSS;
         t.effMss = Math.min(peerMss, t.ourMss);
+        retransmission.chooseRecovery(t);
     }
 
     /** Sends our SYN (or SYN-ACK) at ISS and arms the retransmission timer. */

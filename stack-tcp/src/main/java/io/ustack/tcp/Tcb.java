@@ -4,7 +4,9 @@ import io.ustack.api.tcp.AckPolicy;
 import io.ustack.api.tcp.AckSample;
 import io.ustack.api.tcp.CongestionContext;
 import io.ustack.api.tcp.CongestionControl;
+import io.ustack.api.tcp.LossRecovery;
 import io.ustack.api.tcp.RtoEstimator;
+import io.ustack.api.tcp.SackScoreboard;
 import io.ustack.api.timer.TimerService;
 import io.ustack.tcp.buffer.ReceiveBuffer;
 import io.ustack.tcp.buffer.SendBuffer;
@@ -66,6 +68,10 @@ final class Tcb implements CongestionContext
     int sndShift;
     /** RFC 7323 §2.3: Rcv.Wind.Shift, our shift applied to windows we send (0 without scaling). */
     int rcvShift;
+    /** RFC 2018 §2: we put SACK-permitted in our SYN (always when active; when the peer did, when passive). */
+    boolean offerSack;
+    /** RFC 2018 §2: both SYNs carried SACK-permitted, so SACK blocks may be sent and are acted on. */
+    boolean sackOk;
 
     CongestionControl cc;
     RtoEstimator rto;
@@ -90,10 +96,12 @@ final class Tcb implements CongestionContext
     long rttStartNs;
     long minRttNs;
 
-    // RFC 5681 §3.2 / RFC 6582 fast retransmit and NewReno recovery
-    int dupAcks;
-    boolean inRecovery;
-    int recover;
+    /** Loss recovery (RFC 5681/6582 NewReno, RFC 6675 SACK), chosen when the SYNs settled the options. */
+    LossRecovery recovery;
+    /** What {@link #recovery} sees of this block; made once per pooled block. */
+    RecoveryView recoveryView;
+    /** RFC 6675 §3: what the peer SACKed above SND.UNA. */
+    final SackScoreboard scoreboard = new SackScoreboard();
 
     /** An ACK is owed now (several owed ACKs become one, the latest). */
     boolean ackNow;
@@ -132,6 +140,8 @@ final class Tcb implements CongestionContext
         sndWnd = 0;
         maxSndWnd = 0;
         offerWindowScale = false;
+        offerSack = false;
+        sackOk = false;
         sndShift = 0;
         rcvShift = 0;
         rtoTimer = TimerService.NULL_TIMER_ID;
@@ -145,8 +155,8 @@ final class Tcb implements CongestionContext
         synTimedOut = false;
         rttTiming = false;
         minRttNs = 0;
-        dupAcks = 0;
-        inRecovery = false;
+        recovery = null;
+        scoreboard.clear();
         ackNow = false;
         // dirty is left alone: it mirrors membership of the module's dirty list, which may still hold this id.
         noDelay = false;
