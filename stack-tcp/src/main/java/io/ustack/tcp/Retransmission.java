@@ -19,6 +19,9 @@ import io.ustack.tcp.wire.TcpHeader;
  */
 final class Retransmission
 {
+    /** RFC 7323 §4: echoes older than this (60 s of 1 ms ticks) are not trusted as RTT samples. */
+    private static final int MAX_TIMESTAMP_RTT_TICKS = 60_000;
+
     private final Sender sender;
     private final SegmentOutput output;
     private final TcpTimers timers;
@@ -76,12 +79,37 @@ final class Retransmission
         updateWindow(t, seg, ack, window);
         if (SeqNum.gt(ack, t.sndUna))
         {
-            onNewAck(t, ack, nowNs);
+            t.scoreboard.onCumulativeAck(ack);
+            final int sacked = takeSackBlocks(t, seg, ack);
+            onNewAck(t, ack, sacked, timestampRttNs(t, seg, nowNs), nowNs);
+            return;
         }
-        else if (duplicate)
+        final int sacked = takeSackBlocks(t, seg, ack);
+        if (duplicate || sacked > 0)
         {
-            onDuplicateAck(t, nowNs);
+            onDuplicateAck(t, duplicate, sacked, nowNs);
         }
+    }
+
+    /**
+     * RFC 2018 §5, RFC 6675 §3: the SACK blocks of an ACK into the scoreboard (blocks that say nothing new, D-SACKs
+     * among them, RFC 2883, change nothing). Only when both SYNs agreed to SACK.
+     *
+     * @return bytes newly SACKed
+     */
+    private static int takeSackBlocks(final Tcb t, final TcpHeader seg, final int ack)
+    {
+        final int blocks = seg.options().sackBlockCount();
+        if (!t.sackOk || blocks == 0)
+        {
+            return 0;
+        }
+        int sacked = 0;
+        for (int b = 0; b < blocks; b++)
+        {
+            sacked += t.scoreboard.onBlock(seg.options().sackLeft(b), seg.options().sackRight(b), ack, t.sndMax);
+        }
+        return sacked;
     }
 
     /** RFC 9293 §3.10.7.4: update SND.WND when the segment is newer (SND.WL1, SND.WL2) than the last update. */
@@ -97,11 +125,26 @@ final class Retransmission
         }
     }
 
-    private void onNewAck(final Tcb t, final int ack, final long nowNs)
+    /**
+     * RFC 7323 §4 RTTM: the round trip from the TSval the peer echoes (TSecr), on an ACK of new data; valid also for
+     * retransmitted data, as the peer echoes the timestamp of the segment that advanced its RCV.NXT (§4.3). Whole
+     * clock ticks, at least one. -1 when the ACK carries no usable echo.
+     */
+    private static long timestampRttNs(final Tcb t, final TcpHeader seg, final long nowNs)
+    {
+        if (!t.tsOk || !seg.options().hasTimestamps())
+        {
+            return -1;
+        }
+        final int ticks = t.tsVal(nowNs) - seg.options().tsEcr();
+        return ticks < 0 || ticks > MAX_TIMESTAMP_RTT_TICKS ? -1 : Math.max(1, ticks) * Tcb.TS_TICK_NS;
+    }
+
+    private void onNewAck(final Tcb t, final int ack, final int sacked, final long tsRttNs, final long nowNs)
     {
         final int freed = Math.max(0, t.sendBuffer.acknowledge(ack));
         final int advanced = SeqNum.diff(ack, t.sndUna);
-        final AckSample sample = t.ackSample.reset().nowNs(nowNs).bytesAcked(advanced);
+        final AckSample sample = t.ackSample.reset().nowNs(nowNs).bytesAcked(advanced).bytesSacked(sacked);
         // RFC 6298 §3 (Karn): only the timed segment, never retransmitted, gives a sample.
         if (t.rttTiming && SeqNum.leq(t.rttSeq, ack))
         {
@@ -110,6 +153,13 @@ final class Retransmission
             t.minRttNs = t.minRttNs == 0 ? rttNs : Math.min(t.minRttNs, rttNs);
             sample.rttNs(rttNs);
             t.rttTiming = false;
+        }
+        else if (tsRttNs > 0)
+        {
+            // RFC 7323 §4.1: with timestamps, Karn's rule is not needed; the sample also ends the backoff.
+            t.rto.onRttSample(tsRttNs, nowNs);
+            t.minRttNs = t.minRttNs == 0 ? tsRttNs : Math.min(t.minRttNs, tsRttNs);
+            sample.rttNs(tsRttNs);
         }
         else if (t.rto.backoffs() > 0)
         {
@@ -139,10 +189,11 @@ final class Retransmission
         }
     }
 
-    private void onDuplicateAck(final Tcb t, final long nowNs)
+    /** An ACK that acknowledged nothing new: an RFC 5681 §2 duplicate, or one that SACKed new data (RFC 6675 §2). */
+    private void onDuplicateAck(final Tcb t, final boolean duplicate, final int sacked, final long nowNs)
     {
-        onRecoveryAck(t, t.ackSample.reset().nowNs(nowNs).duplicate(true).inFlightBytes(t.flightSizeBytes())
-            .deliveredBytes(t.bytesAcked));
+        onRecoveryAck(t, t.ackSample.reset().nowNs(nowNs).duplicate(duplicate).bytesSacked(sacked)
+            .inFlightBytes(t.flightSizeBytes()).deliveredBytes(t.bytesAcked));
     }
 
     /** Hands the ACK to the loss recovery (which feeds the congestion control) and counts a fast retransmit. */
@@ -189,6 +240,12 @@ final class Retransmission
         t.cc.onStateChange(CongestionControl.LOSS);
         t.recovery.onRetransmitTimeout(nowNs);
         t.rttTiming = false;
+        if (t.retries > 1 || t.scoreboard.isSacked(t.sndUna))
+        {
+            // RFC 2018 §8: the receiver may have reneged on what it SACKed (data SACKed but never acknowledged
+            // across timeouts, or SACKed at SND.UNA itself): forget it and resend everything from SND.UNA.
+            t.scoreboard.clear();
+        }
         // Go-back-N from SND.UNA (RFC 5681 §3.1: "retransmit ... starting with the first unacknowledged segment");
         // the sender resends in cwnd-sized bursts as ACKs return.
         t.sndNxt = t.sndUna;

@@ -62,6 +62,13 @@ final class Sender
 
     private boolean sendOne(final Tcb t, final long nowNs)
     {
+        int holeEnd = t.sndMax;
+        if (t.sackOk && SeqNum.lt(t.sndNxt, t.sndMax))
+        {
+            // RFC 6675 §5.1: after a timeout, resend only what the receiver has not SACKed.
+            t.sndNxt = t.scoreboard.skipSacked(t.sndNxt);
+            holeEnd = t.scoreboard.nextSackedAtOrAfter(t.sndNxt, t.sndMax);
+        }
         final int unsent = Math.max(0, t.sendBuffer.bytesAfter(t.sndNxt));
         final boolean finToSend = t.sendBuffer.finQueued() && SeqNum.leq(t.sndNxt, t.sendBuffer.finSeq());
         if (unsent == 0 && !finToSend)
@@ -74,8 +81,9 @@ final class Sender
         final long peerRoom = (t.sndWnd & 0xFFFF_FFFFL) - inFlight;
         final int usable = (int)Math.max(0, Math.min(Math.min(peerRoom, t.recovery.sendAllowanceBytes()),
             Integer.MAX_VALUE));
-        final int length = Math.min(Math.min(unsent, t.effMss), usable);
         final boolean retransmission = SeqNum.lt(t.sndNxt, t.sndMax);
+        final int hole = retransmission ? SeqNum.diff(holeEnd, t.sndNxt) : Integer.MAX_VALUE;
+        final int length = Math.min(Math.min(Math.min(unsent, t.effMss), usable), hole);
         final boolean fin = finToSend && length == unsent && (usable > length || length == 0 && inFlight == 0);
         if (length == 0 && !fin)
         {

@@ -25,6 +25,11 @@ import io.ustack.tcp.wire.SeqNum;
  */
 final class Tcb implements CongestionContext
 {
+    /** RFC 7323 §5.4: the timestamp clock ticks every millisecond (the finest the RFC allows). */
+    static final long TS_TICK_NS = 1_000_000L;
+    /** NOP NOP TS: the option bytes timestamps add to every segment (RFC 7323 Appendix A). */
+    static final int TIMESTAMPS_OPTION_BYTES = 12;
+
     final int id;
     final SendBuffer sendBuffer;
     final ReceiveBuffer receiveBuffer;
@@ -72,6 +77,18 @@ final class Tcb implements CongestionContext
     boolean offerSack;
     /** RFC 2018 §2: both SYNs carried SACK-permitted, so SACK blocks may be sent and are acted on. */
     boolean sackOk;
+    /** RFC 7323 §3.2: we put a timestamps option in our SYN (active: when configured; passive: when the peer did). */
+    boolean offerTimestamps;
+    /** RFC 7323 §3.2: both SYNs carried timestamps, so every segment carries them. */
+    boolean tsOk;
+    /** RFC 7323 §4.3 TS.Recent: the peer's TSval we echo in TSecr. */
+    int tsRecent;
+    /** When TS.Recent was last set (RFC 7323 §5.5: a TS.Recent idle for 24 days no longer rejects anything). */
+    long tsRecentNs;
+    /** RFC 7323 §4.3 Last.ACK.sent: the acknowledgement number of the last segment we sent. */
+    int lastAckSent;
+    /** RFC 7323 §7.1: this connection's offset added to the timestamp clock, so TSvals reveal no uptime. */
+    int tsOffset;
 
     CongestionControl cc;
     RtoEstimator rto;
@@ -142,6 +159,10 @@ final class Tcb implements CongestionContext
         offerWindowScale = false;
         offerSack = false;
         sackOk = false;
+        offerTimestamps = false;
+        tsOk = false;
+        tsRecent = 0;
+        tsRecentNs = 0;
         sndShift = 0;
         rcvShift = 0;
         rtoTimer = TimerService.NULL_TIMER_ID;
@@ -187,6 +208,12 @@ final class Tcb implements CongestionContext
         irs = peerIsn;
         receiveBuffer.start(peerIsn);
         rcvAdvEdge = receiveBuffer.rcvNxt();
+    }
+
+    /** RFC 7323 §5.4: TSval, a 1 ms clock read from the injected time, plus this connection's offset. */
+    int tsVal(final long nowNs)
+    {
+        return (int)(nowNs / TS_TICK_NS) + tsOffset;
     }
 
     int rcvNxt()
@@ -268,6 +295,7 @@ final class Tcb implements CongestionContext
             (cc == null ? 0 : cc.ssthresh()) + " srtt:" + srttNs() / 1000 + "us rttvar:" +
             (rto == null ? 0 : rto.rttVarNs() / 1000) + "us rto:" + (rto == null ? 0 : rto.rtoNs() / 1_000_000) +
             "ms mss:" + effMss + " bytes_sent:" + bytesSent + " bytes_acked:" + bytesAcked + " bytes_received:" +
-            bytesReceived + " segs_out:" + segmentsOut + " segs_in:" + segmentsIn + " retrans:" + retransmits;
+            bytesReceived + " segs_out:" + segmentsOut + " segs_in:" + segmentsIn + " retrans:" + retransmits +
+            (tsOk ? " ts" : "") + (sackOk ? " sack" : "") + (recovery == null ? "" : " recovery:" + recovery.name());
     }
 }
