@@ -9,7 +9,8 @@ import io.ustack.api.tcp.RecoveryContext;
 /**
  * Loss recovery from duplicate ACKs alone: fast retransmit on the third duplicate ACK and NewReno fast recovery
  * (RFC 5681 §3.2, RFC 6582 §3.2), the congestion window inflated and deflated by the {@link CongestionControl} in its
- * {@link CongestionControl#RECOVERY} state. What the sender counts as in flight is FlightSize, SND.NXT - SND.UNA.
+ * {@link CongestionControl#RECOVERY} state, and limited transmit on the first two duplicate ACKs (RFC 3042). What
+ * the sender counts as in flight is FlightSize, SND.NXT - SND.UNA.
  */
 public final class NewRenoRecovery implements LossRecovery
 {
@@ -120,7 +121,15 @@ public final class NewRenoRecovery implements LossRecovery
     public long sendAllowanceBytes()
     {
         // RFC 5681 §3.1: FlightSize stays within cwnd.
-        return ctx.congestionControl().cwnd() - (ctx.sndNxt() - ctx.sndUna());
+        final long allowance = ctx.congestionControl().cwnd() - (ctx.sndNxt() - ctx.sndUna());
+        if (!inRecovery && dupAcks > 0 && dupAcks < DUP_ACK_THRESHOLD && ctx.sndNxt() == ctx.sndMax())
+        {
+            // RFC 3042 §2, limited transmit: each of the first two duplicate ACKs lets one new segment go beyond
+            // cwnd (FlightSize <= cwnd + 2·SMSS), cwnd itself unchanged, so that a small window still draws the
+            // third duplicate ACK that fast retransmit needs.
+            return allowance + (long)dupAcks * ctx.smss();
+        }
+        return allowance;
     }
 
     @Override
