@@ -168,7 +168,6 @@ final class Connections
         t.cc.onStateChange(CongestionControl.OPEN);
         t.rto.onHandshakeComplete(t.synTimedOut);
         t.retries = 0;
-        t.recover = t.iss; // RFC 6582 §3.2: recover starts at the ISS
         if (settings.keepalive())
         {
             t.lastReceiveNs = nowNs;

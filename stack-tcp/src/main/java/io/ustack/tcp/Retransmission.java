@@ -4,20 +4,23 @@ import io.ustack.api.counter.CounterDescriptor;
 import io.ustack.api.counter.StackCounters;
 import io.ustack.api.tcp.AckSample;
 import io.ustack.api.tcp.CongestionControl;
+import io.ustack.api.tcp.LossRecovery;
+import io.ustack.api.tcp.TcpPolicies;
+import io.ustack.tcp.recovery.NewRenoRecovery;
 import io.ustack.tcp.wire.SeqNum;
 import io.ustack.tcp.wire.TcpHeader;
 
 /**
  * The sender's side of an acceptable ACK and the retransmission timer (Linux {@code tcp_ack} and
  * {@code tcp_retransmit_timer}): SND.UNA and the send window (RFC 9293 §3.10.7.4 "fifth"), RTT samples under Karn's
- * rule and the RTO with exponential backoff (RFC 6298), R2 abort (RFC 9293 §3.8.3), and loss recovery: fast
- * retransmit on the third duplicate ACK with NewReno fast recovery (RFC 5681 §3.2, RFC 6582) through the
- * {@link CongestionControl} hooks.
+ * rule and the RTO with exponential backoff (RFC 6298), R2 abort (RFC 9293 §3.8.3). Loss recovery (fast
+ * retransmit, NewReno or SACK-based recovery) is the connection's {@link LossRecovery}, which this class feeds every
+ * ACK and which drives the {@link CongestionControl} hooks.
  */
 final class Retransmission
 {
-    /** RFC 5681 §3.2: the duplicate ACK count that triggers fast retransmit. */
-    static final int DUP_ACK_THRESHOLD = 3;
+    /** RFC 7323 §4: echoes older than this (60 s of 1 ms ticks) are not trusted as RTT samples. */
+    private static final int MAX_TIMESTAMP_RTT_TICKS = 60_000;
 
     private final Sender sender;
     private final SegmentOutput output;
@@ -25,16 +28,39 @@ final class Retransmission
     private final Connections connections;
     private final StackCounters counters;
     private final TcpSettings settings;
+    private final TcpPolicies policies;
 
     Retransmission(final Sender sender, final SegmentOutput output, final TcpTimers timers,
-        final Connections connections, final StackCounters counters, final TcpSettings settings)
+        final Connections connections, final StackCounters counters, final TcpSettings settings,
+        final TcpPolicies policies)
     {
+        this.policies = policies;
         this.sender = sender;
         this.output = output;
         this.timers = timers;
         this.connections = connections;
         this.counters = counters;
         this.settings = settings;
+    }
+
+    /**
+     * The SYNs have settled whether SACK is in use: gives the connection its loss recovery, the one the settings
+     * name, or NewReno when that one needs SACK and the peer did not agree to it (RFC 2018 §2).
+     */
+    void chooseRecovery(final Tcb t)
+    {
+        LossRecovery recovery = policies.lossRecovery(settings.lossRecovery());
+        if (recovery.requiresSack() && !t.sackOk)
+        {
+            recovery = policies.lossRecovery(NewRenoRecovery.NAME);
+        }
+        if (t.recoveryView == null)
+        {
+            t.recoveryView = new RecoveryView(t, sender);
+        }
+        t.scoreboard.clear();
+        t.recovery = recovery;
+        recovery.init(t.recoveryView);
     }
 
     /**
@@ -53,12 +79,37 @@ final class Retransmission
         updateWindow(t, seg, ack, window);
         if (SeqNum.gt(ack, t.sndUna))
         {
-            onNewAck(t, ack, nowNs);
+            t.scoreboard.onCumulativeAck(ack);
+            final int sacked = takeSackBlocks(t, seg, ack);
+            onNewAck(t, ack, sacked, timestampRttNs(t, seg, nowNs), nowNs);
+            return;
         }
-        else if (duplicate)
+        final int sacked = takeSackBlocks(t, seg, ack);
+        if (duplicate || sacked > 0)
         {
-            onDuplicateAck(t, nowNs);
+            onDuplicateAck(t, duplicate, sacked, nowNs);
         }
+    }
+
+    /**
+     * RFC 2018 §5, RFC 6675 §3: the SACK blocks of an ACK into the scoreboard (blocks that say nothing new, D-SACKs
+     * among them, RFC 2883, change nothing). Only when both SYNs agreed to SACK.
+     *
+     * @return bytes newly SACKed
+     */
+    private static int takeSackBlocks(final Tcb t, final TcpHeader seg, final int ack)
+    {
+        final int blocks = seg.options().sackBlockCount();
+        if (!t.sackOk || blocks == 0)
+        {
+            return 0;
+        }
+        int sacked = 0;
+        for (int b = 0; b < blocks; b++)
+        {
+            sacked += t.scoreboard.onBlock(seg.options().sackLeft(b), seg.options().sackRight(b), ack, t.sndMax);
+        }
+        return sacked;
     }
 
     /** RFC 9293 §3.10.7.4: update SND.WND when the segment is newer (SND.WL1, SND.WL2) than the last update. */
@@ -74,11 +125,26 @@ final class Retransmission
         }
     }
 
-    private void onNewAck(final Tcb t, final int ack, final long nowNs)
+    /**
+     * RFC 7323 §4 RTTM: the round trip from the TSval the peer echoes (TSecr), on an ACK of new data; valid also for
+     * retransmitted data, as the peer echoes the timestamp of the segment that advanced its RCV.NXT (§4.3). Whole
+     * clock ticks, at least one. -1 when the ACK carries no usable echo.
+     */
+    private static long timestampRttNs(final Tcb t, final TcpHeader seg, final long nowNs)
+    {
+        if (!t.tsOk || !seg.options().hasTimestamps())
+        {
+            return -1;
+        }
+        final int ticks = t.tsVal(nowNs) - seg.options().tsEcr();
+        return ticks < 0 || ticks > MAX_TIMESTAMP_RTT_TICKS ? -1 : Math.max(1, ticks) * Tcb.TS_TICK_NS;
+    }
+
+    private void onNewAck(final Tcb t, final int ack, final int sacked, final long tsRttNs, final long nowNs)
     {
         final int freed = Math.max(0, t.sendBuffer.acknowledge(ack));
         final int advanced = SeqNum.diff(ack, t.sndUna);
-        final AckSample sample = t.ackSample.reset().nowNs(nowNs).bytesAcked(advanced);
+        final AckSample sample = t.ackSample.reset().nowNs(nowNs).bytesAcked(advanced).bytesSacked(sacked);
         // RFC 6298 §3 (Karn): only the timed segment, never retransmitted, gives a sample.
         if (t.rttTiming && SeqNum.leq(t.rttSeq, ack))
         {
@@ -87,6 +153,13 @@ final class Retransmission
             t.minRttNs = t.minRttNs == 0 ? rttNs : Math.min(t.minRttNs, rttNs);
             sample.rttNs(rttNs);
             t.rttTiming = false;
+        }
+        else if (tsRttNs > 0)
+        {
+            // RFC 7323 §4.1: with timestamps, Karn's rule is not needed; the sample also ends the backoff.
+            t.rto.onRttSample(tsRttNs, nowNs);
+            t.minRttNs = t.minRttNs == 0 ? tsRttNs : Math.min(t.minRttNs, tsRttNs);
+            sample.rttNs(tsRttNs);
         }
         else if (t.rto.backoffs() > 0)
         {
@@ -98,27 +171,9 @@ final class Retransmission
             t.sndNxt = ack; // after a go-back-N restart the peer may acknowledge past what we resent
         }
         t.retries = 0;
-        t.dupAcks = 0;
         t.bytesAcked += freed;
         sample.inFlightBytes(t.flightSizeBytes()).deliveredBytes(t.bytesAcked);
-        if (t.inRecovery && SeqNum.lt(ack, t.recover))
-        {
-            // RFC 6582 §3.2 step 3, partial ACK: the next hole is lost too; resend it at once, deflate the window.
-            sender.retransmitFirst(t, nowNs);
-            t.cc.onAck(sample);
-        }
-        else if (t.inRecovery)
-        {
-            // RFC 6582 §3.2 step 3, full ACK: leave fast recovery.
-            t.inRecovery = false;
-            t.cc.onAck(sample);
-            t.cc.onRecoveryExit(nowNs);
-            t.cc.onStateChange(CongestionControl.OPEN);
-        }
-        else
-        {
-            t.cc.onAck(sample);
-        }
+        onRecoveryAck(t, sample);
         // RFC 6298 §5.2/5.3: all acknowledged → stop the timer; new data acknowledged → restart it.
         if (t.sndUna == t.sndMax)
         {
@@ -134,27 +189,21 @@ final class Retransmission
         }
     }
 
-    private void onDuplicateAck(final Tcb t, final long nowNs)
+    /** An ACK that acknowledged nothing new: an RFC 5681 §2 duplicate, or one that SACKed new data (RFC 6675 §2). */
+    private void onDuplicateAck(final Tcb t, final boolean duplicate, final int sacked, final long nowNs)
     {
-        t.dupAcks++;
-        t.ackSample.reset().nowNs(nowNs).duplicate(true).inFlightBytes(t.flightSizeBytes())
-            .deliveredBytes(t.bytesAcked);
-        if (t.inRecovery)
+        onRecoveryAck(t, t.ackSample.reset().nowNs(nowNs).duplicate(duplicate).bytesSacked(sacked)
+            .inFlightBytes(t.flightSizeBytes()).deliveredBytes(t.bytesAcked));
+    }
+
+    /** Hands the ACK to the loss recovery (which feeds the congestion control) and counts a fast retransmit. */
+    private void onRecoveryAck(final Tcb t, final AckSample sample)
+    {
+        final boolean wasInRecovery = t.recovery.inRecovery();
+        t.recovery.onAck(sample);
+        if (!wasInRecovery && t.recovery.inRecovery())
         {
-            t.cc.onAck(t.ackSample); // RFC 5681 §3.2 step 4: inflate by one segment per duplicate
-            return;
-        }
-        t.cc.onAck(t.ackSample);
-        // RFC 6582 §3.2 step 2: enter recovery only if the ACK covers more than "recover" (no repeated reduction
-        // for losses of one window).
-        if (t.dupAcks == DUP_ACK_THRESHOLD && SeqNum.gt(t.sndUna, t.recover))
-        {
-            t.inRecovery = true;
-            t.recover = t.sndMax;
-            t.cc.onCongestionEvent(nowNs);
-            t.cc.onStateChange(CongestionControl.RECOVERY);
             counters.increment(CounterDescriptor.TCP_FAST_RETRANSMITS);
-            sender.retransmitFirst(t, nowNs); // RFC 5681 §3.2 step 2: retransmit the lost segment
         }
     }
 
@@ -189,10 +238,14 @@ final class Retransmission
         t.rto.onTimeout(); // RFC 6298 §5.5: back off
         t.cc.onRetransmitTimeout(nowNs);
         t.cc.onStateChange(CongestionControl.LOSS);
-        t.inRecovery = false;
-        t.dupAcks = 0;
-        t.recover = t.sndMax; // RFC 6582 §3.2 step 4
+        t.recovery.onRetransmitTimeout(nowNs);
         t.rttTiming = false;
+        if (t.retries > 1 || t.scoreboard.isSacked(t.sndUna))
+        {
+            // RFC 2018 §8: the receiver may have reneged on what it SACKed (data SACKed but never acknowledged
+            // across timeouts, or SACKed at SND.UNA itself): forget it and resend everything from SND.UNA.
+            t.scoreboard.clear();
+        }
         // Go-back-N from SND.UNA (RFC 5681 §3.1: "retransmit ... starting with the first unacknowledged segment");
         // the sender resends in cwnd-sized bursts as ACKs return.
         t.sndNxt = t.sndUna;

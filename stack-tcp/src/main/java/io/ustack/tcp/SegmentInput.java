@@ -16,6 +16,8 @@ import io.ustack.tcp.wire.TcpHeader;
 final class SegmentInput
 {
     private static final long ONE_SECOND_NS = 1_000_000_000L;
+    /** RFC 7323 §5.5: after 24 days without a valid segment, TS.Recent is no longer trusted for PAWS. */
+    private static final long PAWS_IDLE_NS = 24L * 24 * 3600 * ONE_SECOND_NS;
 
     private final Connections connections;
     private final SegmentOutput output;
@@ -128,13 +130,22 @@ final class SegmentInput
     /**
      * RFC 9293 §3.7.1: Eff.snd.MSS from the peer's MSS option (536 when absent, MUST-15) and our route MTU.
      * RFC 7323 §2.2: window scaling is on only when both SYNs carried the option; then each side's shift applies to
-     * the windows it sends.
+     * the windows it sends. RFC 2018 §2: SACK likewise, when both SYNs carried SACK-permitted.
      */
     void takePeerOptions(final Tcb t, final TcpHeader seg, final boolean passive, final long nowNs)
     {
         if (passive)
         {
             t.offerWindowScale = seg.options().hasWindowScale();
+            t.offerSack = settings.sack() && seg.options().sackPermitted(); // RFC 2018 §2: only if the SYN had it
+            t.offerTimestamps = settings.timestamps() && seg.options().hasTimestamps(); // RFC 7323 §3.2 likewise
+        }
+        t.sackOk = t.offerSack && seg.options().sackPermitted(); // RFC 2018 §2: both SYNs carried SACK-permitted
+        t.tsOk = t.offerTimestamps && seg.options().hasTimestamps(); // RFC 7323 §3.2: both SYNs carried TSopt
+        if (t.tsOk)
+        {
+            t.tsRecent = seg.options().tsVal(); // RFC 7323 §4.3: the SYN's TSval is the first TS.Recent
+            t.tsRecentNs = nowNs;
         }
         final boolean scaling = t.offerWindowScale && seg.options().hasWindowScale();
         t.sndShift = scaling ? seg.options().windowScale() : 0;
@@ -142,12 +153,20 @@ final class SegmentInput
         t.ourMss = output.mssFor(t.remoteAddress, nowNs);
         final int peerMss = seg.options().hasMss() && seg.options().mss() > 0 ? seg.options().mss() :
             SegmentOutput.DEFAULT_MSS;
-        t.effMss = Math.min(peerMss, t.ourMss);
+        // RFC 6691 / RFC 9293 §3.7.1: options in every segment come out of the MSS (Linux's mss_cache does the same).
+        t.effMss = Math.min(peerMss, t.ourMss) - (t.tsOk ? Tcb.TIMESTAMPS_OPTION_BYTES : 0);
+        retransmission.chooseRecovery(t);
     }
 
     /** Sends our SYN (or SYN-ACK) at ISS and arms the retransmission timer. */
     void sendSyn(final Tcb t, final int flags, final long nowNs)
     {
+        if ((flags & TcpHeader.ACK) == 0)
+        {
+            t.offerSack = settings.sack(); // RFC 2018 §2: an active open offers SACK in its SYN when configured
+            t.offerTimestamps = settings.timestamps(); // RFC 7323 §3.2: and timestamps
+        }
+        t.tsOffset = Integer.rotateLeft(t.iss * 0x9E37_79B9, 11); // RFC 7323 §7.1: a per-connection clock offset
         output.send(t, t.iss, flags, 0, nowNs);
         t.rttStartNs = nowNs;
         t.sndNxt = SeqNum.add(t.iss, 1);
@@ -233,6 +252,14 @@ final class SegmentInput
             onSynAgainInSynReceived(t, seg, nowNs);
             return;
         }
+        if (t.tsOk && seg.options().hasTimestamps() && !seg.hasFlag(TcpHeader.RST) && pawsRejects(t, seg, nowNs))
+        {
+            // RFC 7323 §5.3 R1: an older TSval than TS.Recent marks an old duplicate: ACK and drop.
+            counters.drop(DropReason.TCP_PAWS_REJECTED);
+            t.ackNow = true;
+            connections.markDirty(t);
+            return;
+        }
         if (!acceptable(t, seg))
         {
             if (ackOnlyAtZeroWindow(t, seg))
@@ -248,6 +275,14 @@ final class SegmentInput
             }
             onUnacceptable(t, seg, nowNs);
             return;
+        }
+        if (t.tsOk && seg.options().hasTimestamps() && SeqNum.leq(seg.sequenceNumber(), t.lastAckSent) &&
+            SeqNum.geq(seg.options().tsVal(), t.tsRecent))
+        {
+            // RFC 7323 §4.3 (2) / §5.3 R3: a segment at or before Last.ACK.sent with SEG.TSval >= TS.Recent updates
+            // TS.Recent, so TSecr echoes the segment that filled a hole, not a later one.
+            t.tsRecent = seg.options().tsVal();
+            t.tsRecentNs = nowNs;
         }
         if (seg.hasFlag(TcpHeader.RST))
         {
@@ -325,6 +360,26 @@ final class SegmentInput
             return false;
         }
         return SeqNum.inWindow(seq, rcvNxt, window) || SeqNum.inWindow(SeqNum.add(seq, length - 1), rcvNxt, window);
+    }
+
+    /**
+     * RFC 7323 §5.3 R1: SEG.TSval before TS.Recent (compared modulo 2^32) is rejected, unless TS.Recent has been idle
+     * for more than 24 days (§5.5), when the peer's clock may have wrapped past it.
+     */
+    private static boolean pawsRejects(final Tcb t, final TcpHeader seg, final long nowNs)
+    {
+        return SeqNum.lt(seg.options().tsVal(), t.tsRecent) && nowNs - t.tsRecentNs < PAWS_IDLE_NS &&
+            !disorderedDuplicateAck(t, seg);
+    }
+
+    /**
+     * Linux {@code tcp_disordered_ack}: a pure duplicate ACK overtaken by a later one carries an older TSval but is
+     * no old duplicate of the connection's past; rejecting it would hide duplicate ACKs from fast retransmit.
+     */
+    private static boolean disorderedDuplicateAck(final Tcb t, final TcpHeader seg)
+    {
+        return seg.payloadLength() == 0 && (seg.flags() & (TcpHeader.SYN | TcpHeader.FIN)) == 0 &&
+            seg.sequenceNumber() == t.rcvNxt() && seg.acknowledgmentNumber() == t.sndUna;
     }
 
     private static boolean ackOnlyAtZeroWindow(final Tcb t, final TcpHeader seg)

@@ -26,6 +26,8 @@ final class SegmentOutput
 
     private final StackCounters counters;
     private final TcpHeader header = new TcpHeader();
+    private final int[] sackLeft = new int[TcpOptions.MAX_SACK_BLOCKS];
+    private final int[] sackRight = new int[TcpOptions.MAX_SACK_BLOCKS];
     private Ipv4Sender ip;
     private TcpTimers timers;
 
@@ -70,7 +72,11 @@ final class SegmentOutput
         final MutableDirectBuffer buffer = ip.buffer(bufferId);
         final int at = Ipv4Sender.PAYLOAD_OFFSET;
         final boolean syn = (flags & TcpHeader.SYN) != 0;
-        final int optionsLength = syn ? synOptionsLength(t) : 0;
+        final int sackBlocks = syn || (flags & TcpHeader.ACK) == 0 ? 0 : sackBlocksFor(t, length);
+        final int optionsLength = syn ? synOptionsLength(t) : (t.tsOk ? Tcb.TIMESTAMPS_OPTION_BYTES : 0) +
+            (sackBlocks > 0 ? 4 + sackBlocks * TcpOptions.SACK_BLOCK_LENGTH : 0);
+        final boolean ack = (flags & TcpHeader.ACK) != 0;
+        final int tsVal = t.tsVal(nowNs);
         header.wrapForWrite(buffer, at)
             .sourcePort(t.localPort)
             .destinationPort(t.remotePort)
@@ -83,8 +89,24 @@ final class SegmentOutput
         if (syn)
         {
             // RFC 9293 §3.7.1: the MSS option goes only in SYNs; RFC 7323 §2.2: so does window scale.
+            // RFC 7323 §3.2: TSecr is zero unless the ACK bit is set (our SYN-ACK echoes the peer's SYN).
             TcpOptions.writeSynOptions(buffer, at + TcpHeader.OPTIONS_OFFSET, t.ourMss,
-                t.offerWindowScale ? t.receiveShiftNeeded() : TcpOptions.NO_WINDOW_SCALE, false, false, 0, 0);
+                t.offerWindowScale ? t.receiveShiftNeeded() : TcpOptions.NO_WINDOW_SCALE, t.offerSack,
+                t.offerTimestamps, tsVal, ack ? t.tsRecent : 0);
+        }
+        else
+        {
+            // RFC 7323 §3.2 and Appendix A: NOP NOP TS leads every segment once negotiated; SACK blocks follow
+            // (three fit beside it in the 40 option bytes).
+            int options = at + TcpHeader.OPTIONS_OFFSET;
+            if (t.tsOk)
+            {
+                options += TcpOptions.writeTimestamps(buffer, options, tsVal, t.tsRecent);
+            }
+            if (sackBlocks > 0)
+            {
+                TcpOptions.writeSackBlocks(buffer, options, sackLeft, sackRight, sackBlocks);
+            }
         }
         final int headerLength = TcpHeader.MIN_HEADER_LENGTH + optionsLength;
         if (length > 0)
@@ -96,8 +118,9 @@ final class SegmentOutput
             Ipv4Sender.DONT_FRAGMENT, 0, nowNs);
         t.segmentsOut++;
         counters.increment(CounterDescriptor.TCP_SEGMENTS_SENT);
-        if ((flags & TcpHeader.ACK) != 0)
+        if (ack)
         {
+            t.lastAckSent = t.rcvNxt(); // RFC 7323 §4.3 Last.ACK.sent
             t.ackNow = false;
             if (t.ackPolicy != null)
             {
@@ -149,7 +172,30 @@ final class SegmentOutput
 
     private static int synOptionsLength(final Tcb t)
     {
-        return TcpOptions.MSS_LENGTH + (t.offerWindowScale ? TcpOptions.WINDOW_SCALE_LENGTH + 1 : 0);
+        // Linux's layout (TcpOptions.writeSynOptions): MSS; SACK_PERM or NOP NOP, then TS; or NOP NOP SACK_PERM; NOP WS.
+        final int sackAndTimestamps = t.offerTimestamps ? 2 + TcpOptions.TIMESTAMPS_LENGTH :
+            t.offerSack ? 2 + TcpOptions.SACK_PERMITTED_LENGTH : 0;
+        return TcpOptions.MSS_LENGTH + sackAndTimestamps +
+            (t.offerWindowScale ? TcpOptions.WINDOW_SCALE_LENGTH + 1 : 0);
+    }
+
+    /**
+     * RFC 2018 §4: an ACK sent while out-of-order data is held carries SACK blocks, the one holding the most recently
+     * received segment first, then the others most recent first, as many as fit: four in the 40 option bytes, and
+     * on a data segment only as many as the MSS leaves room for (RFC 6691: options come out of the MSS). Fills the
+     * scratch arrays; returns the block count.
+     */
+    private int sackBlocksFor(final Tcb t, final int length)
+    {
+        if (!t.sackOk || t.receiveBuffer.outOfOrderRangeCount() == 0)
+        {
+            return 0;
+        }
+        // Eff.snd.MSS already excludes the timestamps option when it is in use.
+        final int maxRoom = TcpOptions.MAX_OPTIONS_LENGTH - (t.tsOk ? Tcb.TIMESTAMPS_OPTION_BYTES : 0);
+        final int room = length == 0 ? maxRoom : Math.min(maxRoom, t.effMss - length);
+        final int fit = Math.min(TcpOptions.MAX_SACK_BLOCKS, (room - 4) / TcpOptions.SACK_BLOCK_LENGTH);
+        return fit < 1 ? 0 : t.receiveBuffer.sackBlocks(sackLeft, sackRight, fit);
     }
 
     /**

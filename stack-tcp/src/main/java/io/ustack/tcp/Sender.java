@@ -62,6 +62,13 @@ final class Sender
 
     private boolean sendOne(final Tcb t, final long nowNs)
     {
+        int holeEnd = t.sndMax;
+        if (t.sackOk && SeqNum.lt(t.sndNxt, t.sndMax))
+        {
+            // RFC 6675 §5.1: after a timeout, resend only what the receiver has not SACKed.
+            t.sndNxt = t.scoreboard.skipSacked(t.sndNxt);
+            holeEnd = t.scoreboard.nextSackedAtOrAfter(t.sndNxt, t.sndMax);
+        }
         final int unsent = Math.max(0, t.sendBuffer.bytesAfter(t.sndNxt));
         final boolean finToSend = t.sendBuffer.finQueued() && SeqNum.leq(t.sndNxt, t.sendBuffer.finSeq());
         if (unsent == 0 && !finToSend)
@@ -69,11 +76,14 @@ final class Sender
             return false;
         }
         final int inFlight = t.inFlight();
-        // RFC 9293 §3.8.6.2.1: usable window = SND.UNA + SND.WND - SND.NXT, and RFC 5681 §3.1: within cwnd.
-        final long window = Math.min(t.cc.cwnd(), t.sndWnd & 0xFFFF_FFFFL);
-        final int usable = (int)Math.max(0, Math.min(window - inFlight, Integer.MAX_VALUE));
-        final int length = Math.min(Math.min(unsent, t.effMss), usable);
+        // RFC 9293 §3.8.6.2.1: usable window = SND.UNA + SND.WND - SND.NXT, and RFC 5681 §3.1: within cwnd, counted
+        // by the loss recovery (FlightSize, or RFC 6675's pipe).
+        final long peerRoom = (t.sndWnd & 0xFFFF_FFFFL) - inFlight;
+        final int usable = (int)Math.max(0, Math.min(Math.min(peerRoom, t.recovery.sendAllowanceBytes()),
+            Integer.MAX_VALUE));
         final boolean retransmission = SeqNum.lt(t.sndNxt, t.sndMax);
+        final int hole = retransmission ? SeqNum.diff(holeEnd, t.sndNxt) : Integer.MAX_VALUE;
+        final int length = Math.min(Math.min(Math.min(unsent, t.effMss), usable), hole);
         final boolean fin = finToSend && length == unsent && (usable > length || length == 0 && inFlight == 0);
         if (length == 0 && !fin)
         {
@@ -152,26 +162,35 @@ final class Sender
     }
 
     /**
-     * Resends one segment from SND.UNA without moving SND.NXT (fast retransmit, RFC 5681 §3.2 step 4; NewReno
-     * partial ACK, RFC 6582 §3.2 step 3).
+     * Resends one segment at {@code seq} (at most {@code maxBytes} and one MSS, never past SND.MAX) without moving
+     * SND.NXT: fast retransmit (RFC 5681 §3.2 step 2), a NewReno partial ACK (RFC 6582 §3.2 step 3), or RFC 6675's
+     * NextSeg. The FIN goes again with the last byte.
+     *
+     * @return sequence space resent, 0 when nothing was sent
      */
-    void retransmitFirst(final Tcb t, final long nowNs)
+    int retransmitAt(final Tcb t, final int seq, final int maxBytes, final long nowNs)
     {
-        final int outstanding = SeqNum.diff(t.sndMax, t.sndUna);
-        final int data = Math.max(0, t.sendBuffer.bytesAfter(t.sndUna));
-        final int length = Math.min(Math.min(data, outstanding), t.effMss);
-        final boolean fin = t.finSent() && length == data && SeqNum.add(t.sndUna, length) == t.sendBuffer.finSeq();
+        final int outstanding = SeqNum.diff(t.sndMax, seq);
+        final int data = Math.max(0, t.sendBuffer.bytesAfter(seq));
+        if (outstanding <= 0 || SeqNum.lt(seq, t.sndUna))
+        {
+            return 0;
+        }
+        final int length = Math.min(Math.min(Math.min(data, outstanding), t.effMss), Math.max(0, maxBytes));
+        final boolean fin = t.finSent() && length == data && SeqNum.add(seq, length) == t.sendBuffer.finSeq();
         if (length == 0 && !fin)
         {
-            return;
+            return 0;
         }
         final int flags = TcpHeader.ACK | (fin ? TcpHeader.FIN : 0) | (length > 0 && length == data ? TcpHeader.PSH : 0);
-        if (output.send(t, t.sndUna, flags, length, nowNs))
+        if (!output.send(t, seq, flags, length, nowNs))
         {
-            t.retransmits++;
-            counters.increment(CounterDescriptor.TCP_RETRANSMITS);
-            t.rttTiming = false;
+            return 0;
         }
+        t.retransmits++;
+        counters.increment(CounterDescriptor.TCP_RETRANSMITS);
+        t.rttTiming = false;
+        return length + (fin ? 1 : 0);
     }
 
     /**

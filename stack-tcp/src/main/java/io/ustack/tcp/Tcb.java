@@ -4,7 +4,9 @@ import io.ustack.api.tcp.AckPolicy;
 import io.ustack.api.tcp.AckSample;
 import io.ustack.api.tcp.CongestionContext;
 import io.ustack.api.tcp.CongestionControl;
+import io.ustack.api.tcp.LossRecovery;
 import io.ustack.api.tcp.RtoEstimator;
+import io.ustack.api.tcp.SackScoreboard;
 import io.ustack.api.timer.TimerService;
 import io.ustack.tcp.buffer.ReceiveBuffer;
 import io.ustack.tcp.buffer.SendBuffer;
@@ -23,6 +25,11 @@ import io.ustack.tcp.wire.SeqNum;
  */
 final class Tcb implements CongestionContext
 {
+    /** RFC 7323 §5.4: the timestamp clock ticks every millisecond (the finest the RFC allows). */
+    static final long TS_TICK_NS = 1_000_000L;
+    /** NOP NOP TS: the option bytes timestamps add to every segment (RFC 7323 Appendix A). */
+    static final int TIMESTAMPS_OPTION_BYTES = 12;
+
     final int id;
     final SendBuffer sendBuffer;
     final ReceiveBuffer receiveBuffer;
@@ -66,6 +73,22 @@ final class Tcb implements CongestionContext
     int sndShift;
     /** RFC 7323 §2.3: Rcv.Wind.Shift, our shift applied to windows we send (0 without scaling). */
     int rcvShift;
+    /** RFC 2018 §2: we put SACK-permitted in our SYN (always when active; when the peer did, when passive). */
+    boolean offerSack;
+    /** RFC 2018 §2: both SYNs carried SACK-permitted, so SACK blocks may be sent and are acted on. */
+    boolean sackOk;
+    /** RFC 7323 §3.2: we put a timestamps option in our SYN (active: when configured; passive: when the peer did). */
+    boolean offerTimestamps;
+    /** RFC 7323 §3.2: both SYNs carried timestamps, so every segment carries them. */
+    boolean tsOk;
+    /** RFC 7323 §4.3 TS.Recent: the peer's TSval we echo in TSecr. */
+    int tsRecent;
+    /** When TS.Recent was last set (RFC 7323 §5.5: a TS.Recent idle for 24 days no longer rejects anything). */
+    long tsRecentNs;
+    /** RFC 7323 §4.3 Last.ACK.sent: the acknowledgement number of the last segment we sent. */
+    int lastAckSent;
+    /** RFC 7323 §7.1: this connection's offset added to the timestamp clock, so TSvals reveal no uptime. */
+    int tsOffset;
 
     CongestionControl cc;
     RtoEstimator rto;
@@ -90,10 +113,12 @@ final class Tcb implements CongestionContext
     long rttStartNs;
     long minRttNs;
 
-    // RFC 5681 §3.2 / RFC 6582 fast retransmit and NewReno recovery
-    int dupAcks;
-    boolean inRecovery;
-    int recover;
+    /** Loss recovery (RFC 5681/6582 NewReno, RFC 6675 SACK), chosen when the SYNs settled the options. */
+    LossRecovery recovery;
+    /** What {@link #recovery} sees of this block; made once per pooled block. */
+    RecoveryView recoveryView;
+    /** RFC 6675 §3: what the peer SACKed above SND.UNA. */
+    final SackScoreboard scoreboard = new SackScoreboard();
 
     /** An ACK is owed now (several owed ACKs become one, the latest). */
     boolean ackNow;
@@ -132,6 +157,12 @@ final class Tcb implements CongestionContext
         sndWnd = 0;
         maxSndWnd = 0;
         offerWindowScale = false;
+        offerSack = false;
+        sackOk = false;
+        offerTimestamps = false;
+        tsOk = false;
+        tsRecent = 0;
+        tsRecentNs = 0;
         sndShift = 0;
         rcvShift = 0;
         rtoTimer = TimerService.NULL_TIMER_ID;
@@ -145,8 +176,8 @@ final class Tcb implements CongestionContext
         synTimedOut = false;
         rttTiming = false;
         minRttNs = 0;
-        dupAcks = 0;
-        inRecovery = false;
+        recovery = null;
+        scoreboard.clear();
         ackNow = false;
         // dirty is left alone: it mirrors membership of the module's dirty list, which may still hold this id.
         noDelay = false;
@@ -177,6 +208,12 @@ final class Tcb implements CongestionContext
         irs = peerIsn;
         receiveBuffer.start(peerIsn);
         rcvAdvEdge = receiveBuffer.rcvNxt();
+    }
+
+    /** RFC 7323 §5.4: TSval, a 1 ms clock read from the injected time, plus this connection's offset. */
+    int tsVal(final long nowNs)
+    {
+        return (int)(nowNs / TS_TICK_NS) + tsOffset;
     }
 
     int rcvNxt()
@@ -258,6 +295,7 @@ final class Tcb implements CongestionContext
             (cc == null ? 0 : cc.ssthresh()) + " srtt:" + srttNs() / 1000 + "us rttvar:" +
             (rto == null ? 0 : rto.rttVarNs() / 1000) + "us rto:" + (rto == null ? 0 : rto.rtoNs() / 1_000_000) +
             "ms mss:" + effMss + " bytes_sent:" + bytesSent + " bytes_acked:" + bytesAcked + " bytes_received:" +
-            bytesReceived + " segs_out:" + segmentsOut + " segs_in:" + segmentsIn + " retrans:" + retransmits;
+            bytesReceived + " segs_out:" + segmentsOut + " segs_in:" + segmentsIn + " retrans:" + retransmits +
+            (tsOk ? " ts" : "") + (sackOk ? " sack" : "") + (recovery == null ? "" : " recovery:" + recovery.name());
     }
 }

@@ -78,7 +78,7 @@ public final class TcpModule implements TransportProtocol
         this.timers = new TcpTimers(timerService);
         this.output = new SegmentOutput(counters);
         this.sender = new Sender(output, timers, connections, counters, settings);
-        this.retransmission = new Retransmission(sender, output, timers, connections, counters, settings);
+        this.retransmission = new Retransmission(sender, output, timers, connections, counters, settings, policies);
         this.receiver = new Receiver(output, timers, connections, counters);
         this.isn = policies.isnGenerator(settings.isnGenerator(), settings.isnSecret());
         this.input = new SegmentInput(connections, output, timers, retransmission, receiver, counters, settings, isn);

@@ -19,7 +19,9 @@ import java.util.Arrays;
  *       initial RTO doubling, 6 retries wait 127 s, so raise it for strict compliance);</li>
  *   <li>keepalive off, 2 h idle, 75 s interval, 9 probes (RFC 1122 §4.2.3.6 / RFC 9293 §3.8.4, Linux defaults);</li>
  *   <li>policies by name (see {@link io.ustack.api.tcp.TcpPolicies}): ACK "delayed", congestion control
- *       "newreno", RTO estimator "rfc6298", ISN "rfc6528" keyed with a 16-byte secret;</li>
+ *       "newreno", loss recovery "rfc6675" (NewReno's when the peer does not SACK), RTO estimator "rfc6298", ISN
+ *       "rfc6528" keyed with a 16-byte secret; SACK (RFC 2018) and timestamps (RFC 7323) offered and
+ *       accepted;</li>
  *   <li>at most 1,000 challenge ACKs per second for the whole module (RFC 5961 §7; Linux tcp_challenge_ack_limit).</li>
  * </ul>
  */
@@ -39,6 +41,9 @@ public final class TcpSettings
     private final String congestionControl;
     private final String rtoEstimator;
     private final String isnGenerator;
+    private final String lossRecovery;
+    private final boolean sack;
+    private final boolean timestamps;
     private final byte[] isnSecret;
     private final int challengeAcksPerSecond;
     private final int maxConnections;
@@ -60,6 +65,9 @@ public final class TcpSettings
         congestionControl = b.congestionControl;
         rtoEstimator = b.rtoEstimator;
         isnGenerator = b.isnGenerator;
+        lossRecovery = b.lossRecovery;
+        sack = b.sack;
+        timestamps = b.timestamps;
         isnSecret = b.isnSecret.clone();
         challengeAcksPerSecond = b.challengeAcksPerSecond;
         maxConnections = b.maxConnections;
@@ -152,6 +160,27 @@ public final class TcpSettings
         return isnGenerator;
     }
 
+    /**
+     * The loss recovery connections use ({@link io.ustack.api.tcp.TcpPolicies#lossRecoveryNames()}); one that needs
+     * SACK falls back to "newreno" on connections whose peer did not agree to SACK.
+     */
+    public String lossRecovery()
+    {
+        return lossRecovery;
+    }
+
+    /** RFC 2018: offer and accept selective acknowledgements (on by default, as in Linux's tcp_sack). */
+    public boolean sack()
+    {
+        return sack;
+    }
+
+    /** RFC 7323 §3-§5: offer and accept timestamps, for RTT measurement and PAWS (on by default, as in Linux). */
+    public boolean timestamps()
+    {
+        return timestamps;
+    }
+
     /** A copy of the ISN secret. */
     public byte[] isnSecret()
     {
@@ -180,6 +209,7 @@ public final class TcpSettings
         return "TcpSettings{sndbuf=" + sendBufferBytes + ", rcvbuf=" + receiveBufferBytes + ", mslNs=" + mslNs +
             ", r1=" + r1 + ", r2=" + r2 + ", synRetries=" + synRetries + ", keepalive=" + keepalive +
             ", ack=" + ackPolicy + ", cc=" + congestionControl + ", rto=" + rtoEstimator + ", isn=" + isnGenerator +
+            ", recovery=" + lossRecovery + ", sack=" + sack + ", timestamps=" + timestamps +
             ", challengeAcksPerSecond=" + challengeAcksPerSecond + ", maxConnections=" + maxConnections + '}';
     }
 
@@ -200,6 +230,9 @@ public final class TcpSettings
         private String congestionControl = "newreno";
         private String rtoEstimator = "rfc6298";
         private String isnGenerator = "rfc6528";
+        private String lossRecovery = "rfc6675";
+        private boolean sack = true;
+        private boolean timestamps = true;
         private byte[] isnSecret = new byte[16];
         private int challengeAcksPerSecond = 1000;
         private int maxConnections = 1024;
@@ -293,6 +326,24 @@ public final class TcpSettings
             return this;
         }
 
+        public Builder lossRecovery(final String name)
+        {
+            lossRecovery = name;
+            return this;
+        }
+
+        public Builder sack(final boolean on)
+        {
+            sack = on;
+            return this;
+        }
+
+        public Builder timestamps(final boolean on)
+        {
+            timestamps = on;
+            return this;
+        }
+
         /** The key of the ISN generator (16 bytes for RFC 6528); draw it from a SecureRandom in production. */
         public Builder isnSecret(final byte[] secret)
         {
@@ -331,7 +382,8 @@ public final class TcpSettings
             require(synRetries >= 1, "synRetries must be at least 1, not " + synRetries);
             require(keepaliveIdleNs > 0 && keepaliveIntervalNs > 0, "keepalive idle and interval must be above 0");
             require(keepaliveProbes >= 1, "keepaliveProbes must be at least 1, not " + keepaliveProbes);
-            require(ackPolicy != null && congestionControl != null && rtoEstimator != null && isnGenerator != null,
+            require(ackPolicy != null && congestionControl != null && rtoEstimator != null && isnGenerator != null &&
+                lossRecovery != null,
                 "policy names must not be null (see TcpPolicies.installed() for the names there are)");
             require(isnSecret != null, "isnSecret must not be null: give 16 bytes from a SecureRandom");
             require(challengeAcksPerSecond >= 1,

@@ -376,7 +376,7 @@ class EstablishedTest
         }
 
         @Test
-        @DisplayName("RFC 5681 §3.2: fast retransmit on the third duplicate ACK, not before; NewReno recovery")
+        @DisplayName("RFC 5681 §3.2, RFC 3042: limited transmit, fast retransmit at the third duplicate ACK, NewReno")
         void fastRetransmit()
         {
             final TcpHarness h = new TcpHarness();
@@ -392,9 +392,16 @@ class EstablishedTest
             assertEquals(6, sentAfter);
             final int una = first.get(2).seqEnd();
             h.stackNxt = una;
-            // Segment 1 lost: the peer ACKs una three times with no window change.
-            assertEquals(List.of(), h.send(h.ack().ack(una)), "first duplicate");
-            assertEquals(List.of(), h.send(h.ack().ack(una)), "second duplicate");
+            // Segment 1 lost: the peer ACKs una three times with no window change. RFC 3042 §2: each of the first two
+            // duplicates releases one new segment beyond cwnd, nothing is resent yet.
+            final int highest = SeqNum.add(una, 6 * 1460);
+            final List<Seg> firstDuplicate = h.send(h.ack().ack(una));
+            assertEquals(1, firstDuplicate.size(), "first duplicate: " + firstDuplicate);
+            assertEquals(highest, firstDuplicate.get(0).seq(), "limited transmit sends new data only");
+            final List<Seg> secondDuplicate = h.send(h.ack().ack(una));
+            assertEquals(1, secondDuplicate.size(), "second duplicate: " + secondDuplicate);
+            assertEquals(SeqNum.add(highest, 1460), secondDuplicate.get(0).seq());
+            assertEquals(0, h.counters.get(CounterDescriptor.TCP_RETRANSMITS));
             final List<Seg> retransmit = h.send(h.ack().ack(una));
             assertTrue(retransmit.size() >= 1);
             assertEquals(una, retransmit.get(0).seq());

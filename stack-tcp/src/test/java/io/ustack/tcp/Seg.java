@@ -6,7 +6,8 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 /** A segment the stack sent, decoded with {@link TcpHeader}; an assertion-friendly value. */
 record Seg(int sourcePort, int destinationPort, int seq, int ack, int flags, int window, int mss, int windowScale,
-    byte[] payload, boolean checksumOk)
+    byte[] payload, boolean checksumOk, boolean sackPermitted, int[] sackBlocks, int optionsLength, boolean timestamps,
+    int tsVal, int tsEcr)
 {
     static Seg decode(final FakeIp.Datagram d)
     {
@@ -17,10 +18,17 @@ record Seg(int sourcePort, int destinationPort, int seq, int ack, int flags, int
         }
         final byte[] payload = new byte[h.payloadLength()];
         h.buffer().getBytes(h.payloadOffset(), payload);
+        final int[] sack = new int[2 * h.options().sackBlockCount()];
+        for (int b = 0; b < h.options().sackBlockCount(); b++)
+        {
+            sack[2 * b] = h.options().sackLeft(b);
+            sack[2 * b + 1] = h.options().sackRight(b);
+        }
         return new Seg(h.sourcePort(), h.destinationPort(), h.sequenceNumber(), h.acknowledgmentNumber(), h.flags(),
             h.window(), h.options().hasMss() ? h.options().mss() : -1,
             h.options().hasWindowScale() ? h.options().windowScale() : -1, payload,
-            h.checksumValid(d.source(), d.destination()));
+            h.checksumValid(d.source(), d.destination()), h.options().sackPermitted(), sack,
+            h.dataOffset() * 4 - 20, h.options().hasTimestamps(), h.options().tsVal(), h.options().tsEcr());
     }
 
     boolean has(final int flag)
@@ -70,6 +78,7 @@ record Seg(int sourcePort, int destinationPort, int seq, int ack, int flags, int
             f.append(".");
         }
         return sourcePort + ">" + destinationPort + " [" + f + "] seq " + SeqNum.toUnsigned(seq) + " ack " +
-            SeqNum.toUnsigned(ack) + " win " + window + " len " + payload.length + (mss >= 0 ? " mss " + mss : "");
+            SeqNum.toUnsigned(ack) + " win " + window + " len " + payload.length + (mss >= 0 ? " mss " + mss : "") +
+            (sackBlocks.length > 0 ? " sack " + java.util.Arrays.toString(sackBlocks) : "");
     }
 }

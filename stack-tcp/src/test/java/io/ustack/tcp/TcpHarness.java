@@ -102,6 +102,11 @@ final class TcpHarness
         int window = 65_535;
         int mss = -1;
         int windowScale = -1;
+        boolean sackPermitted;
+        boolean timestamps;
+        int tsVal;
+        int tsEcr;
+        int[] sack = new int[0];
         byte[] data = new byte[0];
         boolean badChecksum;
         int dstPort = localPort;
@@ -143,6 +148,28 @@ final class TcpHarness
             return this;
         }
 
+        In sackPermitted()
+        {
+            sackPermitted = true;
+            return this;
+        }
+
+        /** A timestamps option, NOP NOP TS (RFC 7323 §3). */
+        In timestamps(final int val, final int ecr)
+        {
+            timestamps = true;
+            tsVal = val;
+            tsEcr = ecr;
+            return this;
+        }
+
+        /** SACK blocks as left, right pairs (RFC 2018 §3). */
+        In sack(final int... edges)
+        {
+            sack = edges;
+            return this;
+        }
+
         In data(final byte[] d)
         {
             data = d;
@@ -169,7 +196,8 @@ final class TcpHarness
 
         byte[] encode()
         {
-            final int optionsLength = (mss >= 0 ? 4 : 0) + (windowScale >= 0 ? 4 : 0);
+            final int optionsLength = (mss >= 0 ? 4 : 0) + (windowScale >= 0 ? 4 : 0) + (sackPermitted ? 4 : 0) +
+                (sack.length > 0 ? 4 + 4 * sack.length : 0) + (timestamps ? 12 : 0);
             final byte[] bytes = new byte[20 + optionsLength + data.length];
             final UnsafeBuffer b = new UnsafeBuffer(bytes);
             final TcpHeader h = new TcpHeader().wrapForWrite(b, 0).sourcePort(REMOTE_PORT).destinationPort(dstPort)
@@ -188,6 +216,30 @@ final class TcpHarness
                 b.putByte(at + 1, (byte)TcpOptions.KIND_WINDOW_SCALE);
                 b.putByte(at + 2, (byte)3);
                 b.putByte(at + 3, (byte)windowScale);
+            }
+            int at = 20 + (mss >= 0 ? 4 : 0) + (windowScale >= 0 ? 4 : 0);
+            if (sackPermitted)
+            {
+                b.putByte(at, (byte)TcpOptions.KIND_NOP);
+                b.putByte(at + 1, (byte)TcpOptions.KIND_NOP);
+                b.putByte(at + 2, (byte)TcpOptions.KIND_SACK_PERMITTED);
+                b.putByte(at + 3, (byte)2);
+                at += 4;
+            }
+            if (timestamps)
+            {
+                at += TcpOptions.writeTimestamps(b, at, tsVal, tsEcr);
+            }
+            if (sack.length > 0)
+            {
+                final int[] lefts = new int[sack.length / 2];
+                final int[] rights = new int[sack.length / 2];
+                for (int i = 0; i < lefts.length; i++)
+                {
+                    lefts[i] = sack[2 * i];
+                    rights[i] = sack[2 * i + 1];
+                }
+                TcpOptions.writeSackBlocks(b, at, lefts, rights, lefts.length);
             }
             b.putBytes(20 + optionsLength, data);
             h.computeAndSetChecksum(REMOTE, LOCAL, bytes.length);
@@ -279,10 +331,16 @@ final class TcpHarness
     /** LISTEN on :80, then SYN from the peer, SYN-ACK back; the stack's connection is SYN-RECEIVED. */
     Seg synReceived(final int listenerBacklog)
     {
+        return synReceived(listenerBacklog, in().flags(TcpHeader.SYN).seq(PEER_ISS).mss(1460));
+    }
+
+    /** LISTEN on :80, then the peer's SYN {@code syn}, SYN-ACK back. */
+    Seg synReceived(final int listenerBacklog, final In syn)
+    {
         final int listener = tcp.listen(0, LOCAL_PORT, listenerBacklog);
         assertEquals(0, listener);
         peerNxt = PEER_ISS;
-        final List<Seg> out = send(in().flags(TcpHeader.SYN).seq(PEER_ISS).mss(1460));
+        final List<Seg> out = send(syn);
         assertEquals(1, out.size(), out.toString());
         final Seg synAck = out.get(0);
         assertTrue(synAck.has(TcpHeader.SYN) && synAck.has(TcpHeader.ACK), synAck.toString());
@@ -299,6 +357,22 @@ final class TcpHarness
         connId = tcp.accept(0);
         assertEquals(TcpState.ESTABLISHED, tcp.state(connId));
         return connId;
+    }
+
+    /** A passive connection whose peer's SYN carried {@code syn}'s options, ESTABLISHED and accepted. */
+    int established(final In syn)
+    {
+        synReceived(8, syn.flags(TcpHeader.SYN).seq(PEER_ISS));
+        assertEquals(List.of(), send(ack()));
+        connId = tcp.accept(0);
+        assertEquals(TcpState.ESTABLISHED, tcp.state(connId));
+        return connId;
+    }
+
+    /** A passive connection with SACK agreed (RFC 2018 §2), MSS 1460. */
+    int establishedWithSack()
+    {
+        return established(in().mss(1460).sackPermitted());
     }
 
     /** An active connection: connect, SYN-ACK from the peer, ACK back. */

@@ -144,7 +144,9 @@ public enum DropReason
     /** No ACK flag on a synchronized connection (RFC 9293 §3.10.7.4 "fifth"). */
     TCP_NO_ACK(Layer.TCP, "TCP segment without ACK on synchronized connection"),
     /** Out-of-order text needing more ranges than the receive buffer tracks; the peer retransmits. */
-    TCP_RECEIVE_RANGES_FULL(Layer.TCP, "TCP out-of-order ranges full");
+    TCP_RECEIVE_RANGES_FULL(Layer.TCP, "TCP out-of-order ranges full"),
+    /** RFC 7323 §5.3 R1 (PAWS): the segment's TSval is older than TS.Recent (an old duplicate); an ACK answers. */
+    TCP_PAWS_REJECTED(Layer.TCP, "TCP timestamp older than TS.Recent (PAWS)");
 
     private final Layer layer;
     private final String label;

@@ -17,6 +17,7 @@ import java.util.function.Function;
  * TcpPolicies policies = TcpPolicies.installed();
  * CongestionControl cc = policies.congestionControl("newreno");
  * AckPolicy acks = policies.ackPolicy("delayed", TcpPolicySettings.parse("delayMs=100"));
+ * LossRecovery recovery = policies.lossRecovery("rfc6675");
  * }</pre>
  *
  * An unknown name is an {@link IllegalArgumentException} that lists the names there are. Two factories with the same
@@ -34,6 +35,7 @@ public final class TcpPolicies
     private final Map<String, RtoEstimatorFactory> rtoEstimators;
     private final Map<String, AckPolicyFactory> ackPolicies;
     private final Map<String, IsnGeneratorFactory> isnGenerators;
+    private final Map<String, LossRecoveryFactory> lossRecoveries;
 
     private TcpPolicies(final ClassLoader loader)
     {
@@ -41,6 +43,7 @@ public final class TcpPolicies
         rtoEstimators = scan(RtoEstimatorFactory.class, RtoEstimatorFactory::name, loader);
         ackPolicies = scan(AckPolicyFactory.class, AckPolicyFactory::name, loader);
         isnGenerators = scan(IsnGeneratorFactory.class, IsnGeneratorFactory::name, loader);
+        lossRecoveries = scan(LossRecoveryFactory.class, LossRecoveryFactory::name, loader);
     }
 
     /**
@@ -168,6 +171,37 @@ public final class TcpPolicies
         return find(isnGenerators, "ISN generator", name).create(secret, settings);
     }
 
+    /**
+     * A new loss-recovery algorithm with default settings.
+     *
+     * @param name e.g. {@code "rfc6675"}
+     * @return the algorithm
+     * @throws IllegalArgumentException when no factory has that name (the message lists the names there are)
+     */
+    public LossRecovery lossRecovery(final String name)
+    {
+        return lossRecovery(name, TcpPolicySettings.EMPTY);
+    }
+
+    /**
+     * A new loss-recovery algorithm.
+     *
+     * @param name e.g. {@code "newreno"}
+     * @param settings the algorithm's tunables
+     * @return the algorithm
+     * @throws IllegalArgumentException when the name or a setting is unknown
+     */
+    public LossRecovery lossRecovery(final String name, final TcpPolicySettings settings)
+    {
+        return find(lossRecoveries, "loss recovery", name).create(settings);
+    }
+
+    /** Names of the loss-recovery algorithms found, sorted. */
+    public List<String> lossRecoveryNames()
+    {
+        return names(lossRecoveries);
+    }
+
     /** Names of the congestion-control algorithms found, sorted. */
     public List<String> congestionControlNames()
     {
@@ -196,7 +230,8 @@ public final class TcpPolicies
     public String toString()
     {
         return "TcpPolicies{congestionControl=" + congestionControlNames() + ", rtoEstimator=" + rtoEstimatorNames() +
-            ", ackPolicy=" + ackPolicyNames() + ", isnGenerator=" + isnGeneratorNames() + '}';
+            ", ackPolicy=" + ackPolicyNames() + ", isnGenerator=" + isnGeneratorNames() + ", lossRecovery=" +
+            lossRecoveryNames() + '}';
     }
 
     private static <F> Map<String, F> scan(final Class<F> type, final Function<F, String> nameOf,

@@ -1,6 +1,7 @@
 /**
- * The TCP policy SPIs (DESIGN.md, "Policies (the researcher's SPI)"): congestion control, retransmission-timeout
- * estimation, ACK timing and initial sequence numbers, each chosen by name through {@link java.util.ServiceLoader}.
+ * The TCP policy SPIs (DESIGN.md, "Policies (the researcher's SPI)"): congestion control, loss recovery (with the SACK
+ * scoreboard it reads), retransmission-timeout estimation, ACK timing and initial sequence numbers, each chosen by
+ * name through {@link java.util.ServiceLoader}.
  *
  * <p>The shapes follow Linux's {@code tcp_congestion_ops}: the connection calls hooks ({@code on*}) with plain
  * arguments or a reused sample object, and reads results back as primitives, so nothing is allocated per segment.

@@ -61,6 +61,11 @@ class TcpPoliciesTest
         {
             assertEquals(name, policies.isnGenerator(name, SECRET).name());
         }
+        assertTrue(policies.lossRecoveryNames().contains("newreno"), policies.lossRecoveryNames().toString());
+        for (final String name : policies.lossRecoveryNames())
+        {
+            assertEquals(name, policies.lossRecovery(name).name());
+        }
         assertInstanceOf(NewReno.class, policies.congestionControl("newreno"));
         assertInstanceOf(LinuxRtoEstimator.class, policies.rtoEstimator("linux"));
         assertInstanceOf(Rfc6528IsnGenerator.class, policies.isnGenerator("rfc6528", SECRET));
@@ -93,6 +98,10 @@ class TcpPoliciesTest
         final IllegalArgumentException isn = assertThrows(IllegalArgumentException.class,
             () -> policies.isnGenerator("random", SECRET));
         assertEquals("no ISN generator named 'random'; available: rfc6528, sequential", isn.getMessage());
+        final IllegalArgumentException recovery = assertThrows(IllegalArgumentException.class,
+            () -> policies.lossRecovery("fack"));
+        assertEquals("no loss recovery named 'fack'; available: " + String.join(", ", policies.lossRecoveryNames()),
+            recovery.getMessage());
     }
 
     @Test

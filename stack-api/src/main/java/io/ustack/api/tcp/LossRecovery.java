@@ -1,0 +1,71 @@
+package io.ustack.api.tcp;
+
+/**
+ * A loss-recovery algorithm for one connection: decides when segments are lost, when recovery starts and ends, what
+ * to retransmit, and how many bytes the sender counts as in the network (Linux {@code tcp_fastretrans_alert},
+ * {@code tcp_packets_in_flight} and {@code tcp_xmit_retransmit_queue}). Kept apart from {@link CongestionControl}
+ * (DESIGN.md): the recovery tells the congestion control about losses through its hooks, the congestion control
+ * only sizes the window.
+ *
+ * <p>Call order the connection follows:
+ * <ol>
+ *   <li>{@link #init(RecoveryContext)} once, when the handshake has settled which options are in use;</li>
+ *   <li>{@link #onAck(AckSample)} for every acceptable ACK, after SND.UNA, the send window and the SACK scoreboard
+ *       were updated from it; the recovery passes the sample on to {@link CongestionControl#onAck(AckSample)}
+ *       where its algorithm says (e.g. not during fast recovery, as Linux skips {@code cong_avoid}) and may
+ *       retransmit through {@link RecoveryContext#retransmit};</li>
+ *   <li>{@link #sendAllowanceBytes()} whenever the sender considers sending: how many more bytes may go now;</li>
+ *   <li>{@link #onRetransmitTimeout(long)} when the retransmission timer expired, after the congestion control was
+ *       told.</li>
+ * </ol>
+ * No method may allocate; all are called on the connection's owner thread. Implementations are chosen by name
+ * through {@link LossRecoveryFactory} ({@link TcpPolicies#lossRecovery(String)}).
+ */
+public interface LossRecovery
+{
+    /** The name this algorithm is chosen by (e.g. {@code "newreno"}); the same as its factory's. */
+    String name();
+
+    /**
+     * Whether the algorithm needs SACK (RFC 2018). When the peer did not agree to SACK, the connection uses
+     * {@code "newreno"} instead.
+     */
+    default boolean requiresSack()
+    {
+        return false;
+    }
+
+    /**
+     * Starts the algorithm for a connection.
+     *
+     * @param ctx the connection's view, kept for the connection's lifetime and read live
+     */
+    void init(RecoveryContext ctx);
+
+    /**
+     * An acceptable ACK arrived (new, duplicate or neither): detect loss, enter or leave recovery, retransmit, and
+     * feed the congestion control.
+     *
+     * @param sample what the ACK told: {@link AckSample#bytesAcked()} (SND.UNA advance),
+     *               {@link AckSample#bytesSacked()} (newly SACKed), {@link AckSample#duplicate()} (RFC 5681 §2)
+     */
+    void onAck(AckSample sample);
+
+    /**
+     * The retransmission timer expired: recovery, if any, is over (RFC 6582 §3.2 step 4, RFC 6675 §5.1); the
+     * connection goes back to SND.UNA itself.
+     *
+     * @param nowNs current time
+     */
+    void onRetransmitTimeout(long nowNs);
+
+    /**
+     * Bytes the sender may still put into the network now, counting against the congestion window what this
+     * algorithm believes is in flight (FlightSize for NewReno, RFC 5681; "pipe" for RFC 6675). May be negative.
+     * The peer's receive window is checked separately.
+     */
+    long sendAllowanceBytes();
+
+    /** Whether fast recovery is in progress (Linux {@code TCP_CA_Recovery}). */
+    boolean inRecovery();
+}
