@@ -90,4 +90,13 @@ public interface TcpSocket extends AutoCloseable
 
     /** The peer's port. */
     int remotePort();
+
+    /**
+     * Completes a non-blocking connect ({@link TcpSockets#connectNow}) without waiting.
+     *
+     * @return true once the handshake completed (and ever after), false while it is still going on
+     * @throws java.net.ConnectException       when the peer refused or the SYN retries ran out
+     * @throws java.net.NoRouteToHostException when no route leads to the peer
+     */
+    boolean finishConnect() throws IOException;
 }

@@ -34,4 +34,18 @@ public interface TcpSockets
      * @throws java.net.BindException when the port already has a listener or no listener slot is free
      */
     TcpListener listen(int address, int port, int backlog) throws IOException;
+
+    /**
+     * Active open without waiting: sends a SYN and returns the socket at once, still connecting. Register it with a
+     * {@link TcpSelector} for {@link TcpSelector#OP_CONNECT}, or poll {@link TcpSocket#finishConnect()}. Works in every
+     * threading mode.
+     *
+     * @param address the peer's IPv4 address (not 0)
+     * @param port    the peer's port, 1..65535
+     * @throws java.net.SocketException when no socket slot is free
+     */
+    TcpSocket connectNow(int address, int port) throws IOException;
+
+    /** A new selector for non-blocking sockets and listeners of this stack; see {@link TcpSelector}. */
+    TcpSelector openSelector();
 }

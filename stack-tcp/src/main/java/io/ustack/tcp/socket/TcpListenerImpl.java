@@ -89,6 +89,16 @@ final class TcpListenerImpl implements TcpListener
         }
     }
 
+    boolean isClosed()
+    {
+        return closed;
+    }
+
+    TcpSocketLayer layer()
+    {
+        return layer;
+    }
+
     @Override
     public void close()
     {

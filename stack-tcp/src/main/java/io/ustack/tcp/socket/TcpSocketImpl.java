@@ -1,6 +1,7 @@
 package io.ustack.tcp.socket;
 
 import io.ustack.api.net.Ipv4Address;
+import io.ustack.api.socket.TcpSelector;
 import io.ustack.api.socket.TcpSocket;
 import io.ustack.tcp.TcpError;
 
@@ -35,6 +36,8 @@ final class TcpSocketImpl implements TcpSocket
 
     // published by the stack thread
     volatile int phase = CONNECTING;
+    /** Set before {@link #phase} leaves CONNECTING when the handshake completed. */
+    volatile boolean established;
     volatile int error = TcpError.NONE;
     volatile boolean eof;
     volatile int localAddress;
@@ -245,6 +248,52 @@ final class TcpSocketImpl implements TcpSocket
             Waits.idle(round, INFO_WAIT_NS - waitedNs);
         }
         return info;
+    }
+
+    @Override
+    public boolean finishConnect() throws IOException
+    {
+        if (established)
+        {
+            return true;
+        }
+        if (phase == CONNECTING)
+        {
+            ensureOpen();
+            return false;
+        }
+        throw SocketErrors.onConnect(error, remoteAddress, remotePort);
+    }
+
+    /** Selector: of {@code interest}, what is ready now (see {@link TcpSelector}'s readiness rules). */
+    int readyOps(final int interest)
+    {
+        if (phase == CONNECTING)
+        {
+            return 0;
+        }
+        int ready = interest & TcpSelector.OP_CONNECT;
+        final boolean failed = error != TcpError.NONE || !established;
+        if ((interest & TcpSelector.OP_READ) != 0 && (receiveRing.size() > 0 || eof || failed))
+        {
+            ready |= TcpSelector.OP_READ;
+        }
+        if ((interest & TcpSelector.OP_WRITE) != 0 &&
+            (sendRing.free() > 0 || failed || phase == CLOSED || outputShutdown))
+        {
+            ready |= TcpSelector.OP_WRITE;
+        }
+        return ready;
+    }
+
+    boolean isClosed()
+    {
+        return closed;
+    }
+
+    TcpSocketLayer layer()
+    {
+        return layer;
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.ustack.tcp.socket;
 
 import io.ustack.api.socket.TcpListener;
+import io.ustack.api.socket.TcpSelector;
 import io.ustack.api.socket.TcpSocket;
 import io.ustack.api.socket.TcpSockets;
 import io.ustack.ip.ipv4.IcmpErrors;
@@ -119,17 +120,7 @@ public final class TcpSocketLayer implements TransportProtocol, TcpSockets, TcpE
     @Override
     public TcpSocket connect(final int address, final int port, final Duration timeout) throws IOException
     {
-        if (address == 0 || port < 1 || port > 0xFFFF)
-        {
-            throw new IllegalArgumentException("connect needs a non-zero address and a port 1..65535, not port " +
-                port);
-        }
-        final int slot = reserveSlot();
-        final TcpSocketImpl socket = new TcpSocketImpl(this, slot, ringBytes);
-        socket.remoteAddress = address;
-        socket.remotePort = port;
-        slots.set(slot, socket);
-        command(CMD_CONNECT, slot, 0);
+        final TcpSocketImpl socket = startConnect(address, port);
         final long timeoutNs = Waits.nanos(timeout);
         final long startNs = clock.nanoTime();
         for (int round = 0; socket.phase == TcpSocketImpl.CONNECTING; round++)
@@ -142,12 +133,40 @@ public final class TcpSocketLayer implements TransportProtocol, TcpSockets, TcpE
             }
             Waits.idle(round, timeoutNs - waitedNs);
         }
-        if (socket.phase == TcpSocketImpl.CLOSED)
+        if (!socket.established)
         {
             final int error = socket.error;
             socket.close();
             throw SocketErrors.onConnect(error, address, port);
         }
+        return socket;
+    }
+
+    @Override
+    public TcpSocket connectNow(final int address, final int port) throws IOException
+    {
+        return startConnect(address, port);
+    }
+
+    @Override
+    public TcpSelector openSelector()
+    {
+        return new TcpSelectorImpl(this);
+    }
+
+    private TcpSocketImpl startConnect(final int address, final int port) throws IOException
+    {
+        if (address == 0 || port < 1 || port > 0xFFFF)
+        {
+            throw new IllegalArgumentException("connect needs a non-zero address and a port 1..65535, not port " +
+                port);
+        }
+        final int slot = reserveSlot();
+        final TcpSocketImpl socket = new TcpSocketImpl(this, slot, ringBytes);
+        socket.remoteAddress = address;
+        socket.remotePort = port;
+        slots.set(slot, socket);
+        command(CMD_CONNECT, slot, 0);
         return socket;
     }
 
@@ -313,6 +332,7 @@ public final class TcpSocketLayer implements TransportProtocol, TcpSockets, TcpE
         final TcpSocketImpl socket = byConnId[connId];
         if (socket != null && socket.phase == TcpSocketImpl.CONNECTING)
         {
+            socket.established = true;
             socket.phase = TcpSocketImpl.OPEN;
         }
     }
@@ -349,6 +369,7 @@ public final class TcpSocketLayer implements TransportProtocol, TcpSockets, TcpE
             final TcpSocketImpl socket = new TcpSocketImpl(this, slot, ringBytes);
             slots.set(slot, socket);
             attach(socket, connId);
+            socket.established = true;
             if (socket.phase == TcpSocketImpl.CONNECTING)
             {
                 socket.phase = TcpSocketImpl.OPEN;
