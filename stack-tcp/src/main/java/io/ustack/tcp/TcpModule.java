@@ -566,4 +566,41 @@ public final class TcpModule implements TransportProtocol
     {
         return timers.service().pending();
     }
+
+    // ---- zero-copy receive, for callbacks on this thread ---------------------------------------------------------
+
+    /** The receive buffer's storage, to read (never write) from {@link #receivedOffset} on this thread. */
+    public DirectBuffer receivedBytes(final int connId)
+    {
+        return connections.get(connId).receiveBuffer.buffer();
+    }
+
+    /** Index in {@link #receivedBytes} of the first unread in-order byte. */
+    public int receivedOffset(final int connId)
+    {
+        return connections.get(connId).receiveBuffer.readOffset();
+    }
+
+    /** In-order unread bytes lying contiguously from {@link #receivedOffset} (the rest wraps to offset 0). */
+    public int receivedContiguous(final int connId)
+    {
+        return connections.get(connId).receiveBuffer.readableContiguous();
+    }
+
+    /** Marks {@code n} bytes read after zero-copy access, opening the window as {@link #read} does. */
+    public void consume(final int connId, final int n)
+    {
+        final Tcb t = connections.get(connId);
+        t.receiveBuffer.consume(n);
+        if (n > 0)
+        {
+            receiver.onRead(t);
+        }
+    }
+
+    /** The peer's FIN arrived and every byte before it was read. */
+    public boolean endOfStream(final int connId)
+    {
+        return connections.get(connId).receiveBuffer.eof();
+    }
 }

@@ -48,4 +48,20 @@ public interface TcpSockets
 
     /** A new selector for non-blocking sockets and listeners of this stack; see {@link TcpSelector}. */
     TcpSelector openSelector();
+
+    /**
+     * Active open in callback style: sends a SYN and returns at once; {@code handler}'s events then run on the stack's
+     * thread ({@link TcpHandler#onConnected} when the handshake completes, {@link TcpHandler#onClosed} if it fails).
+     *
+     * @throws java.net.SocketException when no socket slot is free
+     */
+    void connect(int address, int port, TcpHandler handler) throws IOException;
+
+    /**
+     * Passive open in callback style: each connection whose handshake completes goes to {@code onAccept} on the
+     * stack's thread, never to {@link TcpListener#accept()} (which returns null for such a listener).
+     *
+     * @throws java.net.BindException when the port already has a listener or no listener slot is free
+     */
+    TcpListener listen(int address, int port, int backlog, TcpAcceptHandler onAccept) throws IOException;
 }

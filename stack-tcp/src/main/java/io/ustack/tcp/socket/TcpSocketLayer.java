@@ -1,5 +1,7 @@
 package io.ustack.tcp.socket;
 
+import io.ustack.api.socket.TcpAcceptHandler;
+import io.ustack.api.socket.TcpHandler;
 import io.ustack.api.socket.TcpListener;
 import io.ustack.api.socket.TcpSelector;
 import io.ustack.api.socket.TcpSocket;
@@ -76,6 +78,7 @@ public final class TcpSocketLayer implements TransportProtocol, TcpSockets, TcpE
     private final TcpListenerImpl[] listeners;
     private final CommandHandler commandHandler = new CommandHandler();
     private final SocketPump pump;
+    private final CallbackConnections callbacks;
     private int openCount;
     private int listenerCount;
     private long nowNs;
@@ -101,6 +104,7 @@ public final class TcpSocketLayer implements TransportProtocol, TcpSockets, TcpE
         this.listeners = new TcpListenerImpl[settings.maxListeners()];
         this.slots = new AtomicReferenceArray<>(settings.maxConnections() + settings.maxListeners());
         this.pump = new SocketPump(module, byConnId);
+        this.callbacks = new CallbackConnections(module, settings.maxConnections());
         module.eventListener(this);
     }
 
@@ -173,13 +177,37 @@ public final class TcpSocketLayer implements TransportProtocol, TcpSockets, TcpE
     @Override
     public TcpListener listen(final int address, final int port, final int backlog) throws IOException
     {
+        return listen(address, port, backlog, (TcpAcceptHandler)null);
+    }
+
+    @Override
+    public void connect(final int address, final int port, final TcpHandler handler) throws IOException
+    {
+        if (address == 0 || port < 1 || port > 0xFFFF || handler == null)
+        {
+            throw new IllegalArgumentException("connect needs a non-zero address, a port 1..65535 and a handler, " +
+                "not port " + port + " handler " + handler);
+        }
+        final int slot = reserveSlot();
+        final CallbackConnection connection = new CallbackConnection(callbacks, module, handler);
+        connection.remoteAddressWanted = address;
+        connection.remotePortWanted = port;
+        connection.slot = slot;
+        slots.set(slot, connection);
+        command(CMD_CONNECT, slot, 0);
+    }
+
+    @Override
+    public TcpListener listen(final int address, final int port, final int backlog, final TcpAcceptHandler onAccept)
+        throws IOException
+    {
         if (backlog < 1 || port < 1 || port > 0xFFFF)
         {
             throw new IllegalArgumentException("listen needs a port in 1..65535 and a backlog >= 1, not port " +
                 port + " backlog " + backlog);
         }
         final int slot = reserveSlot();
-        final TcpListenerImpl listener = new TcpListenerImpl(this, slot, address, port, backlog);
+        final TcpListenerImpl listener = new TcpListenerImpl(this, slot, address, port, backlog, onAccept);
         slots.set(slot, listener);
         command(CMD_LISTEN, slot, 0);
         final long startNs = clock.nanoTime();
@@ -303,6 +331,7 @@ public final class TcpSocketLayer implements TransportProtocol, TcpSockets, TcpE
     public int doWork(final long nowNs)
     {
         this.nowNs = nowNs;
+        callbacks.beginCycle(nowNs);
         int work = commands.read(commandHandler, COMMANDS_PER_CYCLE);
         for (int i = 0; i < listenerCount; i++)
         {
@@ -321,6 +350,7 @@ public final class TcpSocketLayer implements TransportProtocol, TcpSockets, TcpE
                 i--;
             }
         }
+        work += callbacks.doWork();
         return work + module.doWork(nowNs);
     }
 
@@ -360,6 +390,11 @@ public final class TcpSocketLayer implements TransportProtocol, TcpSockets, TcpE
                 break;
             }
             work++;
+            if (listener.acceptHandler != null)
+            {
+                callbacks.onAccepted(listener.acceptHandler, connId);
+                continue;
+            }
             final int slot = tryReserveSlot();
             if (slot < 0)
             {
@@ -509,6 +544,11 @@ public final class TcpSocketLayer implements TransportProtocol, TcpSockets, TcpE
             else if (target instanceof TcpSocketImpl socket)
             {
                 onSocketCommand(msgTypeId, socket, arg);
+            }
+            else if (target instanceof CallbackConnection connection && msgTypeId == CMD_CONNECT)
+            {
+                slots.set(slot, null); // from here on the connection is known by its engine id
+                callbacks.onConnectCommand(connection);
             }
         }
     }
