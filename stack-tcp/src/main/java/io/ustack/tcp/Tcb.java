@@ -24,8 +24,8 @@ import io.ustack.tcp.wire.SeqNum;
 final class Tcb implements CongestionContext
 {
     final int id;
-    final SendBuffer sendBuffer;
-    final ReceiveBuffer receiveBuffer;
+    SendBuffer sendBuffer; // replaced when a connection asks for another size (ConnectionOptions)
+    ReceiveBuffer receiveBuffer;
     final AckSample ackSample = new AckSample();
 
     int state = TcpState.CLOSED;
@@ -113,6 +113,12 @@ final class Tcb implements CongestionContext
     long segmentsOut;
     long segmentsIn;
     long retransmits;
+
+    // per-connection keepalive (RFC 1122 §4.2.3.6), from TcpSettings or ConnectionOptions
+    boolean keepaliveOn;
+    long keepaliveIdleNs;
+    long keepaliveIntervalNs;
+    int keepaliveProbes;
 
     Tcb(final int id, final int sendBufferBytes, final int receiveBufferBytes)
     {

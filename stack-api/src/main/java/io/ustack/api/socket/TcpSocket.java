@@ -99,4 +99,29 @@ public interface TcpSocket extends AutoCloseable
      * @throws java.net.NoRouteToHostException when no route leads to the peer
      */
     boolean finishConnect() throws IOException;
+
+    /** SO_KEEPALIVE on or off with the idle time, interval and probe count the connection has. */
+    void keepalive(boolean on) throws IOException;
+
+    /**
+     * SO_KEEPALIVE on with TCP_KEEPIDLE, TCP_KEEPINTVL and TCP_KEEPCNT (RFC 1122 §4.2.3.6); the idle time counts
+     * from now. Ranges as in {@link TcpSocketOptions#keepalive(Duration, Duration, int)}.
+     */
+    void keepalive(Duration idle, Duration interval, int probes) throws IOException;
+
+    /** SO_LINGER for {@link #close()}: see {@link TcpSocketOptions#linger(Duration)}. */
+    void linger(Duration linger) throws IOException;
+
+    /**
+     * TCP_CONGESTION: switches to another congestion-control algorithm by name.
+     *
+     * @throws IllegalArgumentException when the stack has no algorithm of that name (the message lists them)
+     */
+    void congestionControl(String name) throws IOException;
+
+    /**
+     * The connection's statistics as a value ({@link #info()} as text), asked of the stack's thread; after close, the
+     * last ones it published.
+     */
+    TcpConnectionStats stats();
 }

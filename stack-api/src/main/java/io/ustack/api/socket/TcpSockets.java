@@ -64,4 +64,17 @@ public interface TcpSockets
      * @throws java.net.BindException when the port already has a listener or no listener slot is free
      */
     TcpListener listen(int address, int port, int backlog, TcpAcceptHandler onAccept) throws IOException;
+
+    /**
+     * {@link #connect(int, int, Duration)} with socket options in place before the SYN.
+     *
+     * @throws IllegalArgumentException when a policy named in {@code options} is not installed
+     */
+    TcpSocket connect(int address, int port, Duration timeout, TcpSocketOptions options) throws IOException;
+
+    /** {@link #connectNow(int, int)} with socket options in place before the SYN. */
+    TcpSocket connectNow(int address, int port, TcpSocketOptions options) throws IOException;
+
+    /** {@link #listen(int, int, int)} whose accepted connections start with {@code options}. */
+    TcpListener listen(int address, int port, int backlog, TcpSocketOptions options) throws IOException;
 }

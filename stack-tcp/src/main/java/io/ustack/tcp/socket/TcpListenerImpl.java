@@ -29,6 +29,9 @@ final class TcpListenerImpl implements TcpListener
     final ManyToManyConcurrentArrayQueue<TcpSocketImpl> ready;
     /** Callback style: where accepted connections go instead of {@link #ready}; null for accept(). */
     final TcpAcceptHandler acceptHandler;
+    /** What accepted connections start with (set before the listener is published), or null. */
+    io.ustack.tcp.ConnectionOptions options;
+    long lingerNs = -1;
     private final TcpSocketLayer layer;
 
     // published by the stack thread
