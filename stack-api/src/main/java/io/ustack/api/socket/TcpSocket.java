@@ -17,6 +17,9 @@ import java.time.Duration;
  * peer sent a RST), "Connection timed out" (retransmissions ran out, RFC 9293 §3.8.3 R2),
  * {@link java.net.SocketTimeoutException} (a call's own timeout), {@link java.net.NoRouteToHostException},
  * {@link java.nio.channels.ClosedChannelException} (used after {@link #close}).
+ *
+ * <p>Many non-blocking sockets on one thread: {@link TcpSelector}. Code that must run on the stack's own thread
+ * with zero copies: {@link TcpHandler}. Options that must be in place before the SYN: {@link TcpSocketOptions}.
  */
 public interface TcpSocket extends AutoCloseable
 {
@@ -59,7 +62,8 @@ public interface TcpSocket extends AutoCloseable
 
     /**
      * Lets go of the connection: the bytes written are still delivered, then a FIN (RFC 9293 §3.10.4). Unread bytes
-     * make it a reset, as on Linux. Idempotent.
+     * make it a reset, as on Linux. With {@link #linger SO_LINGER} 0 it is a reset; with SO_LINGER N it waits up to N
+     * for every byte and the FIN to be acknowledged and resets the connection if they are not. Idempotent.
      */
     @Override
     void close();
@@ -75,7 +79,7 @@ public interface TcpSocket extends AutoCloseable
 
     /**
      * The connection's statistics in the manner of {@code ss -ti} (state, cwnd, ssthresh, srtt, rttvar, rto, bytes,
-     * segments, retransmits), as the stack's thread last saw them.
+     * segments, retransmits), as the stack's thread last saw them; {@link #stats()} gives them as a value.
      */
     String info();
 
@@ -121,7 +125,7 @@ public interface TcpSocket extends AutoCloseable
 
     /**
      * The connection's statistics as a value ({@link #info()} as text), asked of the stack's thread; after close, the
-     * last ones it published.
+     * last ones it published; null while a non-blocking connect has not reached the stack yet.
      */
     TcpConnectionStats stats();
 }
