@@ -24,6 +24,8 @@ final class Connections
         int[] queue = new int[0];
         int head;
         int count;
+        /** What the connections this listener accepts start with, or null for the module's settings. */
+        ConnectionOptions options;
 
         Listener(final int id)
         {
@@ -59,6 +61,8 @@ final class Connections
     private int freeHint;
     private TcpTimers timers;
     private TcpEventListener events = TcpEventListener.NONE;
+    /** Options for the next {@link #allocate} (an active open's, or the listener's a SYN arrived for), or null. */
+    ConnectionOptions nextOptions;
 
     Connections(final TcpSettings settings, final TcpPolicies policies, final long secret0, final long secret1)
     {
@@ -105,6 +109,7 @@ final class Connections
                 t.cc = policies.congestionControl(settings.congestionControl());
                 t.rto = policies.rtoEstimator(settings.rtoEstimator());
                 t.ackPolicy = policies.ackPolicy(settings.ackPolicy());
+                applyOptions(t, nextOptions);
                 return t;
             }
         }
@@ -168,10 +173,10 @@ final class Connections
         t.cc.onStateChange(CongestionControl.OPEN);
         t.rto.onHandshakeComplete(t.synTimedOut);
         t.retries = 0;
-        if (settings.keepalive())
+        if (t.keepaliveOn)
         {
             t.lastReceiveNs = nowNs;
-            timers.restartKeepalive(t, settings.keepaliveIdleNs(), nowNs);
+            timers.restartKeepalive(t, t.keepaliveIdleNs, nowNs);
         }
         if (t.sendBuffer.finQueued())
         {
@@ -259,5 +264,46 @@ final class Connections
             }
         }
         return -1;
+    }
+
+    /**
+     * Gives a fresh block the module's keepalive settings and default buffer sizes, then what {@code o} overrides
+     * (buffers are replaced only when the size differs from the block's current one).
+     */
+    private void applyOptions(final Tcb t, final ConnectionOptions o)
+    {
+        t.keepaliveOn = settings.keepalive();
+        t.keepaliveIdleNs = settings.keepaliveIdleNs();
+        t.keepaliveIntervalNs = settings.keepaliveIntervalNs();
+        t.keepaliveProbes = settings.keepaliveProbes();
+        int sendBytes = settings.sendBufferBytes();
+        int receiveBytes = settings.receiveBufferBytes();
+        if (o != null)
+        {
+            sendBytes = o.sendBufferBytes > 0 ? o.sendBufferBytes : sendBytes;
+            receiveBytes = o.receiveBufferBytes > 0 ? o.receiveBufferBytes : receiveBytes;
+            t.noDelay = o.noDelay;
+            t.cork = o.cork;
+            t.keepaliveOn = o.keepalive < 0 ? t.keepaliveOn : o.keepalive == 1;
+            t.keepaliveIdleNs = o.keepaliveIdleNs > 0 ? o.keepaliveIdleNs : t.keepaliveIdleNs;
+            t.keepaliveIntervalNs = o.keepaliveIntervalNs > 0 ? o.keepaliveIntervalNs : t.keepaliveIntervalNs;
+            t.keepaliveProbes = o.keepaliveProbes > 0 ? o.keepaliveProbes : t.keepaliveProbes;
+            t.cc = o.congestionControl != null ? policies.congestionControl(o.congestionControl) : t.cc;
+            t.rto = o.rtoEstimator != null ? policies.rtoEstimator(o.rtoEstimator) : t.rto;
+            t.ackPolicy = o.ackPolicy != null ? policies.ackPolicy(o.ackPolicy) : t.ackPolicy;
+        }
+        if (t.sendBuffer.capacity() != sendBytes)
+        {
+            t.sendBuffer = new io.ustack.tcp.buffer.SendBuffer(sendBytes);
+        }
+        if (t.receiveBuffer.capacity() != receiveBytes)
+        {
+            t.receiveBuffer = new io.ustack.tcp.buffer.ReceiveBuffer(receiveBytes);
+        }
+    }
+
+    TcpPolicies policies()
+    {
+        return policies;
     }
 }

@@ -31,8 +31,8 @@ final class Tcb implements CongestionContext
     static final int TIMESTAMPS_OPTION_BYTES = 12;
 
     final int id;
-    final SendBuffer sendBuffer;
-    final ReceiveBuffer receiveBuffer;
+    SendBuffer sendBuffer; // replaced when a connection asks for another size (ConnectionOptions)
+    ReceiveBuffer receiveBuffer;
     final AckSample ackSample = new AckSample();
 
     int state = TcpState.CLOSED;
@@ -138,6 +138,12 @@ final class Tcb implements CongestionContext
     long segmentsOut;
     long segmentsIn;
     long retransmits;
+
+    // per-connection keepalive (RFC 1122 §4.2.3.6), from TcpSettings or ConnectionOptions
+    boolean keepaliveOn;
+    long keepaliveIdleNs;
+    long keepaliveIntervalNs;
+    int keepaliveProbes;
 
     Tcb(final int id, final int sendBufferBytes, final int receiveBufferBytes)
     {

@@ -147,7 +147,9 @@ public final class TcpModule implements TransportProtocol
         final int listenerId = connections.table.lookupListener(local, seg.destinationPort());
         if (listenerId != ConnectionTable.NO_CONNECTION)
         {
+            connections.nextOptions = connections.listeners[listenerId].options;
             input.onListen(connections.listeners[listenerId], seg, local, remote, nowNs);
+            connections.nextOptions = null;
             return;
         }
         input.onNoConnection(seg, local, remote, nowNs);
@@ -219,12 +221,12 @@ public final class TcpModule implements TransportProtocol
             return;
         }
         final long idleNs = nowNs - t.lastReceiveNs;
-        if (idleNs < settings.keepaliveIdleNs() && t.probes == 0)
+        if (idleNs < t.keepaliveIdleNs && t.probes == 0)
         {
-            timers.restartKeepalive(t, settings.keepaliveIdleNs() - idleNs, nowNs);
+            timers.restartKeepalive(t, t.keepaliveIdleNs - idleNs, nowNs);
             return;
         }
-        if (t.probes >= settings.keepaliveProbes())
+        if (t.probes >= t.keepaliveProbes)
         {
             counters.increment(CounterDescriptor.TCP_TIMEOUT_ABORTS);
             connections.onClosed(t, TcpError.TIMED_OUT);
@@ -232,7 +234,7 @@ public final class TcpModule implements TransportProtocol
         }
         t.probes++;
         output.send(t, SeqNum.add(t.sndUna, -1), TcpHeader.ACK, 0, nowNs);
-        timers.restartKeepalive(t, settings.keepaliveIntervalNs(), nowNs);
+        timers.restartKeepalive(t, t.keepaliveIntervalNs, nowNs);
     }
 
     // ---- engine API (network thread) ----------------------------------------------------------------------------
@@ -274,6 +276,7 @@ public final class TcpModule implements TransportProtocol
                 l.queue = new int[backlog];
                 l.head = 0;
                 l.count = 0;
+                l.options = null;
                 connections.table.putListener(localAddress, localPort, i);
                 return i;
             }
@@ -617,5 +620,145 @@ public final class TcpModule implements TransportProtocol
             }
         }
         return n;
+    }
+
+    // ---- zero-copy receive, for callbacks on this thread ---------------------------------------------------------
+
+    /** The receive buffer's storage, to read (never write) from {@link #receivedOffset} on this thread. */
+    public DirectBuffer receivedBytes(final int connId)
+    {
+        return connections.get(connId).receiveBuffer.buffer();
+    }
+
+    /** Index in {@link #receivedBytes} of the first unread in-order byte. */
+    public int receivedOffset(final int connId)
+    {
+        return connections.get(connId).receiveBuffer.readOffset();
+    }
+
+    /** In-order unread bytes lying contiguously from {@link #receivedOffset} (the rest wraps to offset 0). */
+    public int receivedContiguous(final int connId)
+    {
+        return connections.get(connId).receiveBuffer.readableContiguous();
+    }
+
+    /** Marks {@code n} bytes read after zero-copy access, opening the window as {@link #read} does. */
+    public void consume(final int connId, final int n)
+    {
+        final Tcb t = connections.get(connId);
+        t.receiveBuffer.consume(n);
+        if (n > 0)
+        {
+            receiver.onRead(t);
+        }
+    }
+
+    /** The peer's FIN arrived and every byte before it was read. */
+    public boolean endOfStream(final int connId)
+    {
+        return connections.get(connId).receiveBuffer.eof();
+    }
+
+    // ---- per-connection options (socket options) ----------------------------------------------------------------
+
+    /** Active open with per-connection options (buffer sizes, keepalive, policies) in place before the SYN. */
+    public int connect(final int remoteAddress, final int remotePort, final int localPort, final long nowNs,
+        final ConnectionOptions options)
+    {
+        connections.nextOptions = options;
+        try
+        {
+            return connect(remoteAddress, remotePort, localPort, nowNs);
+        }
+        finally
+        {
+            connections.nextOptions = null;
+        }
+    }
+
+    /** Passive open whose accepted connections start with {@code options} (as Linux children inherit options). */
+    public int listen(final int localAddress, final int localPort, final int backlog, final ConnectionOptions options)
+    {
+        final int listenerId = listen(localAddress, localPort, backlog);
+        connections.listeners[listenerId].options = options;
+        return listenerId;
+    }
+
+    /**
+     * Any thread: checks that the named policies exist (null names are skipped).
+     *
+     * @throws IllegalArgumentException naming the unknown policy and the names there are
+     */
+    public void checkPolicyNames(final String congestionControl, final String rtoEstimator, final String ackPolicy)
+    {
+        if (congestionControl != null)
+        {
+            connections.policies().congestionControl(congestionControl);
+        }
+        if (rtoEstimator != null)
+        {
+            connections.policies().rtoEstimator(rtoEstimator);
+        }
+        if (ackPolicy != null)
+        {
+            connections.policies().ackPolicy(ackPolicy);
+        }
+    }
+
+    /**
+     * SO_KEEPALIVE, TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT for one connection (RFC 1122 §4.2.3.6): turning it on
+     * in a synchronized state starts the idle timer from now; off stops it.
+     */
+    public void keepalive(final int connId, final boolean on, final long idleNs, final long intervalNs,
+        final int probes, final long nowNs)
+    {
+        final Tcb t = connections.get(connId);
+        t.keepaliveOn = on;
+        t.keepaliveIdleNs = idleNs > 0 ? idleNs : t.keepaliveIdleNs; // 0: keep what the connection has
+        t.keepaliveIntervalNs = intervalNs > 0 ? intervalNs : t.keepaliveIntervalNs;
+        t.keepaliveProbes = probes > 0 ? probes : t.keepaliveProbes;
+        t.probes = 0;
+        if (on && TcpState.synchronizedState(t.state) && t.state != TcpState.TIME_WAIT)
+        {
+            t.lastReceiveNs = nowNs;
+            timers.restartKeepalive(t, t.keepaliveIdleNs, nowNs);
+        }
+        else if (!on)
+        {
+            timers.cancelKeepalive(t);
+        }
+    }
+
+    /**
+     * TCP_CONGESTION: switches the connection to another algorithm, which starts afresh from the current MSS (as
+     * Linux's tcp_set_congestion_control re-initialises the new one).
+     */
+    public void congestionControl(final int connId, final String name)
+    {
+        final Tcb t = connections.get(connId);
+        t.cc = connections.policies().congestionControl(name);
+        if (TcpState.synchronizedState(t.state))
+        {
+            t.cc.init(t);
+            t.cc.onStateChange(io.ustack.api.tcp.CongestionControl.OPEN);
+        }
+    }
+
+    /** Every byte written and our FIN have been acknowledged (what a lingering close waits for). */
+    public boolean sendQueueAcked(final int connId)
+    {
+        final Tcb t = connections.get(connId);
+        return t.sendBuffer.finQueued() && t.sendBuffer.finAcked();
+    }
+
+    /** The connection's statistics as a value ({@code ss -ti}). */
+    public io.ustack.api.socket.TcpConnectionStats stats(final int connId)
+    {
+        final Tcb t = connections.get(connId);
+        return new io.ustack.api.socket.TcpConnectionStats(TcpState.name(t.state), t.cc.name(), t.rto.name(),
+            t.ackPolicy.name(), t.cc.cwnd(), t.cc.ssthresh(), t.srttNs() / 1000, t.rto.rttVarNs() / 1000,
+            t.rto.rtoNs() / 1_000_000, t.effMss, t.sndWnd, t.rcvWnd(), t.sendBuffer.capacity(),
+            t.receiveBuffer.capacity(), t.keepaliveOn, t.bytesSent, t.bytesAcked, t.bytesReceived, t.segmentsOut,
+            t.segmentsIn, t.retransmits);
     }
 }

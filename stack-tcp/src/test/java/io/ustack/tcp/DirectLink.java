@@ -116,4 +116,17 @@ public final class DirectLink implements Ipv4Sender
     {
         return address == local;
     }
+
+    /** Frees every queued datagram without delivering it (a link that loses everything); returns how many. */
+    public int drop()
+    {
+        final int n = queueCount;
+        for (int i = 0; i < n; i++)
+        {
+            free[freeCount++] = queued[queueHead];
+            queueHead = (queueHead + 1) % SLOTS;
+            queueCount--;
+        }
+        return n;
+    }
 }

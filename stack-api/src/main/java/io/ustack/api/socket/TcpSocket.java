@@ -17,6 +17,9 @@ import java.time.Duration;
  * peer sent a RST), "Connection timed out" (retransmissions ran out, RFC 9293 §3.8.3 R2),
  * {@link java.net.SocketTimeoutException} (a call's own timeout), {@link java.net.NoRouteToHostException},
  * {@link java.nio.channels.ClosedChannelException} (used after {@link #close}).
+ *
+ * <p>Many non-blocking sockets on one thread: {@link TcpSelector}. Code that must run on the stack's own thread
+ * with zero copies: {@link TcpHandler}. Options that must be in place before the SYN: {@link TcpSocketOptions}.
  */
 public interface TcpSocket extends AutoCloseable
 {
@@ -59,7 +62,8 @@ public interface TcpSocket extends AutoCloseable
 
     /**
      * Lets go of the connection: the bytes written are still delivered, then a FIN (RFC 9293 §3.10.4). Unread bytes
-     * make it a reset, as on Linux. Idempotent.
+     * make it a reset, as on Linux. With {@link #linger SO_LINGER} 0 it is a reset; with SO_LINGER N it waits up to N
+     * for every byte and the FIN to be acknowledged and resets the connection if they are not. Idempotent.
      */
     @Override
     void close();
@@ -75,7 +79,7 @@ public interface TcpSocket extends AutoCloseable
 
     /**
      * The connection's statistics in the manner of {@code ss -ti} (state, cwnd, ssthresh, srtt, rttvar, rto, bytes,
-     * segments, retransmits), as the stack's thread last saw them.
+     * segments, retransmits), as the stack's thread last saw them; {@link #stats()} gives them as a value.
      */
     String info();
 
@@ -90,4 +94,38 @@ public interface TcpSocket extends AutoCloseable
 
     /** The peer's port. */
     int remotePort();
+
+    /**
+     * Completes a non-blocking connect ({@link TcpSockets#connectNow}) without waiting.
+     *
+     * @return true once the handshake completed (and ever after), false while it is still going on
+     * @throws java.net.ConnectException       when the peer refused or the SYN retries ran out
+     * @throws java.net.NoRouteToHostException when no route leads to the peer
+     */
+    boolean finishConnect() throws IOException;
+
+    /** SO_KEEPALIVE on or off with the idle time, interval and probe count the connection has. */
+    void keepalive(boolean on) throws IOException;
+
+    /**
+     * SO_KEEPALIVE on with TCP_KEEPIDLE, TCP_KEEPINTVL and TCP_KEEPCNT (RFC 1122 §4.2.3.6); the idle time counts
+     * from now. Ranges as in {@link TcpSocketOptions#keepalive(Duration, Duration, int)}.
+     */
+    void keepalive(Duration idle, Duration interval, int probes) throws IOException;
+
+    /** SO_LINGER for {@link #close()}: see {@link TcpSocketOptions#linger(Duration)}. */
+    void linger(Duration linger) throws IOException;
+
+    /**
+     * TCP_CONGESTION: switches to another congestion-control algorithm by name.
+     *
+     * @throws IllegalArgumentException when the stack has no algorithm of that name (the message lists them)
+     */
+    void congestionControl(String name) throws IOException;
+
+    /**
+     * The connection's statistics as a value ({@link #info()} as text), asked of the stack's thread; after close, the
+     * last ones it published; null while a non-blocking connect has not reached the stack yet.
+     */
+    TcpConnectionStats stats();
 }

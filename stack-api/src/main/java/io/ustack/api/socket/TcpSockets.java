@@ -34,4 +34,47 @@ public interface TcpSockets
      * @throws java.net.BindException when the port already has a listener or no listener slot is free
      */
     TcpListener listen(int address, int port, int backlog) throws IOException;
+
+    /**
+     * Active open without waiting: sends a SYN and returns the socket at once, still connecting. Register it with a
+     * {@link TcpSelector} for {@link TcpSelector#OP_CONNECT}, or poll {@link TcpSocket#finishConnect()}. Works in every
+     * threading mode.
+     *
+     * @param address the peer's IPv4 address (not 0)
+     * @param port    the peer's port, 1..65535
+     * @throws java.net.SocketException when no socket slot is free
+     */
+    TcpSocket connectNow(int address, int port) throws IOException;
+
+    /** A new selector for non-blocking sockets and listeners of this stack; see {@link TcpSelector}. */
+    TcpSelector openSelector();
+
+    /**
+     * Active open in callback style: sends a SYN and returns at once; {@code handler}'s events then run on the stack's
+     * thread ({@link TcpHandler#onConnected} when the handshake completes, {@link TcpHandler#onClosed} if it fails).
+     *
+     * @throws java.net.SocketException when no socket slot is free
+     */
+    void connect(int address, int port, TcpHandler handler) throws IOException;
+
+    /**
+     * Passive open in callback style: each connection whose handshake completes goes to {@code onAccept} on the
+     * stack's thread, never to {@link TcpListener#accept()} (which returns null for such a listener).
+     *
+     * @throws java.net.BindException when the port already has a listener or no listener slot is free
+     */
+    TcpListener listen(int address, int port, int backlog, TcpAcceptHandler onAccept) throws IOException;
+
+    /**
+     * {@link #connect(int, int, Duration)} with socket options in place before the SYN.
+     *
+     * @throws IllegalArgumentException when a policy named in {@code options} is not installed
+     */
+    TcpSocket connect(int address, int port, Duration timeout, TcpSocketOptions options) throws IOException;
+
+    /** {@link #connectNow(int, int)} with socket options in place before the SYN. */
+    TcpSocket connectNow(int address, int port, TcpSocketOptions options) throws IOException;
+
+    /** {@link #listen(int, int, int)} whose accepted connections start with {@code options}. */
+    TcpListener listen(int address, int port, int backlog, TcpSocketOptions options) throws IOException;
 }

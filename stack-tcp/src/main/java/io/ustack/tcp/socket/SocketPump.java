@@ -1,5 +1,6 @@
 package io.ustack.tcp.socket;
 
+import io.ustack.tcp.TcpError;
 import io.ustack.tcp.TcpModule;
 import io.ustack.tcp.TcpState;
 
@@ -29,7 +30,7 @@ final class SocketPump
         }
         if (socket.abortRequested)
         {
-            socket.onInfo(module.info(connId));
+            snapshot(socket, connId);
             module.abort(connId, nowNs); // RFC 9293 §3.10.5: RST, queued bytes discarded
             socket.sendRing.discard();
             release(socket);
@@ -51,9 +52,13 @@ final class SocketPump
         {
             work += moveIn(socket, connId, nowNs);
         }
+        if (socket.lingerClose)
+        {
+            return work + linger(socket, connId, nowNs);
+        }
         if (socket.closeRequested && sendQueueDone)
         {
-            socket.onInfo(module.info(connId));
+            snapshot(socket, connId);
             module.close(connId, nowNs);
             release(socket);
             work++;
@@ -118,6 +123,47 @@ final class SocketPump
             break;
         }
         return moved;
+    }
+
+    /**
+     * SO_LINGER with a time: the FIN went after the queued bytes; once the peer acknowledged all of it the connection
+     * is let go of as a normal close; if the deadline comes first it is reset (RST, the rest discarded).
+     */
+    private int linger(final TcpSocketImpl socket, final int connId, final long nowNs)
+    {
+        final int outcome;
+        if (module.state(connId) == TcpState.CLOSED)
+        {
+            outcome = module.error(connId) == TcpError.NONE ? TcpSocketImpl.LINGER_ACKED : TcpSocketImpl.LINGER_RESET;
+            snapshot(socket, connId);
+            module.close(connId, nowNs);
+        }
+        else if (socket.finSent && module.sendQueueAcked(connId))
+        {
+            outcome = TcpSocketImpl.LINGER_ACKED;
+            snapshot(socket, connId);
+            module.close(connId, nowNs);
+        }
+        else if (nowNs - socket.lingerDeadlineNs >= 0)
+        {
+            outcome = TcpSocketImpl.LINGER_RESET;
+            snapshot(socket, connId);
+            module.abort(connId, nowNs);
+            socket.sendRing.discard();
+        }
+        else
+        {
+            return 0;
+        }
+        release(socket);
+        socket.lingerClose = false;
+        socket.lingerOutcome = outcome;
+        return 1;
+    }
+
+    private void snapshot(final TcpSocketImpl socket, final int connId)
+    {
+        socket.onInfo(module.info(connId), module.stats(connId));
     }
 
     private void release(final TcpSocketImpl socket)

@@ -46,6 +46,12 @@ final class SpscByteRing
         return (int)(tail.get() - head.get());
     }
 
+    /** Room left for the producer (either side). */
+    int free()
+    {
+        return capacity - size();
+    }
+
     // ---- producer side ------------------------------------------------------------------------------------------
 
     /** Where the producer writes next. */

@@ -1,5 +1,6 @@
 package io.ustack.tcp.socket;
 
+import io.ustack.api.socket.TcpAcceptHandler;
 import io.ustack.api.socket.TcpListener;
 import io.ustack.api.socket.TcpSocket;
 import org.agrona.concurrent.ManyToManyConcurrentArrayQueue;
@@ -26,6 +27,11 @@ final class TcpListenerImpl implements TcpListener
     final int port;
     final int backlog;
     final ManyToManyConcurrentArrayQueue<TcpSocketImpl> ready;
+    /** Callback style: where accepted connections go instead of {@link #ready}; null for accept(). */
+    final TcpAcceptHandler acceptHandler;
+    /** What accepted connections start with (set before the listener is published), or null. */
+    io.ustack.tcp.ConnectionOptions options;
+    long lingerNs = -1;
     private final TcpSocketLayer layer;
 
     // published by the stack thread
@@ -37,8 +43,10 @@ final class TcpListenerImpl implements TcpListener
     // stack thread only
     int listenerId = -1;
 
-    TcpListenerImpl(final TcpSocketLayer layer, final int slot, final int address, final int port, final int backlog)
+    TcpListenerImpl(final TcpSocketLayer layer, final int slot, final int address, final int port, final int backlog,
+        final TcpAcceptHandler acceptHandler)
     {
+        this.acceptHandler = acceptHandler;
         this.layer = layer;
         this.slot = slot;
         this.address = address;
@@ -87,6 +95,16 @@ final class TcpListenerImpl implements TcpListener
             }
             Waits.idle(round, timeoutNs - waitedNs);
         }
+    }
+
+    boolean isClosed()
+    {
+        return closed;
+    }
+
+    TcpSocketLayer layer()
+    {
+        return layer;
     }
 
     @Override

@@ -1,7 +1,11 @@
 package io.ustack.tcp.socket;
 
 import io.ustack.api.net.Ipv4Address;
+import io.ustack.api.socket.TcpSelector;
+import io.ustack.api.socket.TcpConnectionStats;
 import io.ustack.api.socket.TcpSocket;
+import io.ustack.api.socket.TcpSocketOptions;
+import io.ustack.tcp.ConnectionOptions;
 import io.ustack.tcp.TcpError;
 
 import java.io.IOException;
@@ -25,6 +29,10 @@ final class TcpSocketImpl implements TcpSocket
     static final int CONNECTING = 0;
     static final int OPEN = 1;
     static final int CLOSED = 2;
+    static final int LINGER_PENDING = 0;
+    static final int LINGER_ACKED = 1;
+    static final int LINGER_RESET = 2;
+    private static final long LINGER_SLACK_NS = 5_000_000_000L;
 
     private static final long INFO_WAIT_NS = 1_000_000_000L;
 
@@ -35,6 +43,8 @@ final class TcpSocketImpl implements TcpSocket
 
     // published by the stack thread
     volatile int phase = CONNECTING;
+    /** Set before {@link #phase} leaves CONNECTING when the handshake completed. */
+    volatile boolean established;
     volatile int error = TcpError.NONE;
     volatile boolean eof;
     volatile int localAddress;
@@ -42,6 +52,18 @@ final class TcpSocketImpl implements TcpSocket
     volatile int remoteAddress;
     volatile int remotePort;
     volatile String info = "not connected";
+    volatile TcpConnectionStats stats;
+    /** Set by the application before the socket is published: what the connection starts with, or null. */
+    ConnectionOptions options;
+    /** SO_LINGER in ns: -1 off, 0 reset on close, else how long close waits for the peer's ACK of everything. */
+    volatile long lingerNs = -1;
+    volatile boolean keepaliveOn;
+    volatile long keepaliveIdleNs;
+    volatile long keepaliveIntervalNs;
+    volatile int keepaliveProbes;
+    volatile String congestionControlWanted;
+    /** How a lingering close ended: {@link #LINGER_PENDING}, {@link #LINGER_ACKED} or {@link #LINGER_RESET}. */
+    volatile int lingerOutcome = LINGER_PENDING;
     volatile int infoVersion;
 
     // application side
@@ -56,6 +78,8 @@ final class TcpSocketImpl implements TcpSocket
     boolean closeRequested;
     boolean abortRequested;
     boolean cannotSend;
+    boolean lingerClose;
+    long lingerDeadlineNs;
 
     TcpSocketImpl(final TcpSocketLayer layer, final int slot, final int ringBytes)
     {
@@ -170,9 +194,22 @@ final class TcpSocketImpl implements TcpSocket
     {
         if (markClosed())
         {
-            // Unread bytes make close an abort, as Linux does (RFC 2525 §2.17).
+            // Unread bytes make close an abort, as Linux does (RFC 2525 §2.17); so does SO_LINGER 0.
             final boolean unread = receiveRing.size() > 0;
-            layer.command(unread ? TcpSocketLayer.CMD_ABORT : TcpSocketLayer.CMD_CLOSE, slot, 0);
+            final long linger = lingerNs;
+            if (unread || linger == 0)
+            {
+                layer.command(TcpSocketLayer.CMD_ABORT, slot, 0);
+            }
+            else if (linger > 0)
+            {
+                layer.command(TcpSocketLayer.CMD_LINGER_CLOSE, slot, 0);
+                awaitLinger(linger);
+            }
+            else
+            {
+                layer.command(TcpSocketLayer.CMD_CLOSE, slot, 0);
+            }
         }
     }
 
@@ -220,8 +257,75 @@ final class TcpSocketImpl implements TcpSocket
         layer.command(TcpSocketLayer.CMD_CORK, slot, on ? 1 : 0);
     }
 
+    /** SO_LINGER: the stack thread resets the connection at the deadline; this waits for its word (or gives up). */
+    private void awaitLinger(final long linger)
+    {
+        final long limitNs = linger > Long.MAX_VALUE - LINGER_SLACK_NS ? Long.MAX_VALUE : linger + LINGER_SLACK_NS;
+        final long startNs = layer.clock().nanoTime();
+        for (int round = 0; lingerOutcome == LINGER_PENDING; round++)
+        {
+            final long waitedNs = layer.clock().nanoTime() - startNs;
+            if (waitedNs - limitNs >= 0 || Thread.currentThread().isInterrupted())
+            {
+                return; // the stack is not running (INVOKER mode not polled) or we were interrupted
+            }
+            Waits.idle(round, limitNs - waitedNs);
+        }
+    }
+
+    @Override
+    public void keepalive(final boolean on) throws IOException
+    {
+        ensureOpen();
+        keepaliveOn = on;
+        layer.command(TcpSocketLayer.CMD_KEEPALIVE, slot, 0);
+    }
+
+    @Override
+    public void keepalive(final Duration idle, final Duration interval, final int probes) throws IOException
+    {
+        new TcpSocketOptions().keepalive(idle, interval, probes); // checks the ranges
+        ensureOpen();
+        keepaliveIdleNs = idle.toNanos();
+        keepaliveIntervalNs = interval.toNanos();
+        keepaliveProbes = probes;
+        keepaliveOn = true;
+        layer.command(TcpSocketLayer.CMD_KEEPALIVE, slot, 0);
+    }
+
+    @Override
+    public void linger(final Duration linger) throws IOException
+    {
+        new TcpSocketOptions().linger(linger); // checks the range
+        ensureOpen();
+        lingerNs = linger == null ? -1 : Waits.nanos(linger);
+    }
+
+    @Override
+    public void congestionControl(final String name) throws IOException
+    {
+        new TcpSocketOptions().congestionControl(name);
+        layer.module().checkPolicyNames(name, null, null);
+        ensureOpen();
+        congestionControlWanted = name;
+        layer.command(TcpSocketLayer.CMD_CONGESTION, slot, 0);
+    }
+
+    @Override
+    public TcpConnectionStats stats()
+    {
+        refresh();
+        return stats;
+    }
+
     @Override
     public String info()
+    {
+        refresh();
+        return info;
+    }
+
+    private void refresh()
     {
         final int version;
         if (closed)
@@ -244,7 +348,52 @@ final class TcpSocketImpl implements TcpSocket
             }
             Waits.idle(round, INFO_WAIT_NS - waitedNs);
         }
-        return info;
+    }
+
+    @Override
+    public boolean finishConnect() throws IOException
+    {
+        if (established)
+        {
+            return true;
+        }
+        if (phase == CONNECTING)
+        {
+            ensureOpen();
+            return false;
+        }
+        throw SocketErrors.onConnect(error, remoteAddress, remotePort);
+    }
+
+    /** Selector: of {@code interest}, what is ready now (see {@link TcpSelector}'s readiness rules). */
+    int readyOps(final int interest)
+    {
+        if (phase == CONNECTING)
+        {
+            return 0;
+        }
+        int ready = interest & TcpSelector.OP_CONNECT;
+        final boolean failed = error != TcpError.NONE || !established;
+        if ((interest & TcpSelector.OP_READ) != 0 && (receiveRing.size() > 0 || eof || failed))
+        {
+            ready |= TcpSelector.OP_READ;
+        }
+        if ((interest & TcpSelector.OP_WRITE) != 0 &&
+            (sendRing.free() > 0 || failed || phase == CLOSED || outputShutdown))
+        {
+            ready |= TcpSelector.OP_WRITE;
+        }
+        return ready;
+    }
+
+    boolean isClosed()
+    {
+        return closed;
+    }
+
+    TcpSocketLayer layer()
+    {
+        return layer;
     }
 
     @Override
@@ -290,8 +439,9 @@ final class TcpSocketImpl implements TcpSocket
     }
 
     /** Stack thread: a fresh {@link #info} snapshot. */
-    void onInfo(final String snapshot)
+    void onInfo(final String snapshot, final TcpConnectionStats stats)
     {
+        this.stats = stats;
         this.info = snapshot;
         this.infoVersion = infoVersion + 1;
     }

@@ -1,8 +1,13 @@
 package io.ustack.tcp.socket;
 
+import io.ustack.api.socket.TcpAcceptHandler;
+import io.ustack.api.socket.TcpHandler;
 import io.ustack.api.socket.TcpListener;
+import io.ustack.api.socket.TcpSelector;
 import io.ustack.api.socket.TcpSocket;
+import io.ustack.api.socket.TcpSocketOptions;
 import io.ustack.api.socket.TcpSockets;
+import io.ustack.tcp.ConnectionOptions;
 import io.ustack.ip.ipv4.IcmpErrors;
 import io.ustack.ip.ipv4.Ipv4Sender;
 import io.ustack.ip.ipv4.ReceivedDatagram;
@@ -57,6 +62,9 @@ public final class TcpSocketLayer implements TransportProtocol, TcpSockets, TcpE
     static final int CMD_CORK = 8;
     static final int CMD_INFO = 9;
     static final int CMD_SNAPSHOT = 10;
+    static final int CMD_KEEPALIVE = 11;
+    static final int CMD_CONGESTION = 12;
+    static final int CMD_LINGER_CLOSE = 13;
 
     private static final int CMD_SLOT_OFFSET = 0;
     private static final int CMD_ARG_OFFSET = 4;
@@ -75,6 +83,7 @@ public final class TcpSocketLayer implements TransportProtocol, TcpSockets, TcpE
     private final TcpListenerImpl[] listeners;
     private final CommandHandler commandHandler = new CommandHandler();
     private final SocketPump pump;
+    private final CallbackConnections callbacks;
     private int openCount;
     private int listenerCount;
     private long nowNs;
@@ -100,6 +109,7 @@ public final class TcpSocketLayer implements TransportProtocol, TcpSockets, TcpE
         this.listeners = new TcpListenerImpl[settings.maxListeners()];
         this.slots = new AtomicReferenceArray<>(settings.maxConnections() + settings.maxListeners());
         this.pump = new SocketPump(module, byConnId);
+        this.callbacks = new CallbackConnections(module, settings.maxConnections());
         module.eventListener(this);
     }
 
@@ -119,17 +129,14 @@ public final class TcpSocketLayer implements TransportProtocol, TcpSockets, TcpE
     @Override
     public TcpSocket connect(final int address, final int port, final Duration timeout) throws IOException
     {
-        if (address == 0 || port < 1 || port > 0xFFFF)
-        {
-            throw new IllegalArgumentException("connect needs a non-zero address and a port 1..65535, not port " +
-                port);
-        }
-        final int slot = reserveSlot();
-        final TcpSocketImpl socket = new TcpSocketImpl(this, slot, ringBytes);
-        socket.remoteAddress = address;
-        socket.remotePort = port;
-        slots.set(slot, socket);
-        command(CMD_CONNECT, slot, 0);
+        return connect(address, port, timeout, null);
+    }
+
+    @Override
+    public TcpSocket connect(final int address, final int port, final Duration timeout,
+        final TcpSocketOptions options) throws IOException
+    {
+        final TcpSocketImpl socket = startConnect(address, port, options);
         final long timeoutNs = Waits.nanos(timeout);
         final long startNs = clock.nanoTime();
         for (int round = 0; socket.phase == TcpSocketImpl.CONNECTING; round++)
@@ -142,7 +149,7 @@ public final class TcpSocketLayer implements TransportProtocol, TcpSockets, TcpE
             }
             Waits.idle(round, timeoutNs - waitedNs);
         }
-        if (socket.phase == TcpSocketImpl.CLOSED)
+        if (!socket.established)
         {
             final int error = socket.error;
             socket.close();
@@ -152,15 +159,126 @@ public final class TcpSocketLayer implements TransportProtocol, TcpSockets, TcpE
     }
 
     @Override
+    public TcpSocket connectNow(final int address, final int port) throws IOException
+    {
+        return startConnect(address, port, null);
+    }
+
+    @Override
+    public TcpSocket connectNow(final int address, final int port, final TcpSocketOptions options)
+        throws IOException
+    {
+        return startConnect(address, port, options);
+    }
+
+    @Override
+    public TcpListener listen(final int address, final int port, final int backlog, final TcpSocketOptions options)
+        throws IOException
+    {
+        return listen(address, port, backlog, null, options);
+    }
+
+    /**
+     * The engine's form of the options, after checking on the caller's thread that the named policies exist.
+     *
+     * @return null when {@code options} is null
+     */
+    private ConnectionOptions engineOptions(final TcpSocketOptions options)
+    {
+        if (options == null)
+        {
+            return null;
+        }
+        module.checkPolicyNames(options.congestionControl(), options.rtoEstimator(), options.ackPolicy());
+        final ConnectionOptions o = new ConnectionOptions();
+        o.sendBufferBytes = options.sendBufferBytes();
+        o.receiveBufferBytes = options.receiveBufferBytes();
+        o.noDelay = options.noDelay();
+        o.cork = options.cork();
+        o.keepalive = options.keepalive();
+        o.keepaliveIdleNs = options.keepaliveIdle() == null ? 0 : options.keepaliveIdle().toNanos();
+        o.keepaliveIntervalNs = options.keepaliveInterval() == null ? 0 : options.keepaliveInterval().toNanos();
+        o.keepaliveProbes = options.keepaliveProbes();
+        o.congestionControl = options.congestionControl();
+        o.rtoEstimator = options.rtoEstimator();
+        o.ackPolicy = options.ackPolicy();
+        return o;
+    }
+
+    private static long lingerNs(final TcpSocketOptions options)
+    {
+        return options == null || options.linger() == null ? -1 : Waits.nanos(options.linger());
+    }
+
+    @Override
+    public TcpSelector openSelector()
+    {
+        return new TcpSelectorImpl(this);
+    }
+
+    private TcpSocketImpl startConnect(final int address, final int port, final TcpSocketOptions options)
+        throws IOException
+    {
+        if (address == 0 || port < 1 || port > 0xFFFF)
+        {
+            throw new IllegalArgumentException("connect needs a non-zero address and a port 1..65535, not port " +
+                port);
+        }
+        final ConnectionOptions engineOptions = engineOptions(options);
+        final int slot = reserveSlot();
+        final TcpSocketImpl socket = new TcpSocketImpl(this, slot, ringBytes);
+        socket.options = engineOptions;
+        socket.lingerNs = lingerNs(options);
+        socket.remoteAddress = address;
+        socket.remotePort = port;
+        slots.set(slot, socket);
+        command(CMD_CONNECT, slot, 0);
+        return socket;
+    }
+
+    @Override
     public TcpListener listen(final int address, final int port, final int backlog) throws IOException
     {
+        return listen(address, port, backlog, (TcpAcceptHandler)null);
+    }
+
+    @Override
+    public void connect(final int address, final int port, final TcpHandler handler) throws IOException
+    {
+        if (address == 0 || port < 1 || port > 0xFFFF || handler == null)
+        {
+            throw new IllegalArgumentException("connect needs a non-zero address, a port 1..65535 and a handler, " +
+                "not port " + port + " handler " + handler);
+        }
+        final int slot = reserveSlot();
+        final CallbackConnection connection = new CallbackConnection(callbacks, module, handler);
+        connection.remoteAddressWanted = address;
+        connection.remotePortWanted = port;
+        connection.slot = slot;
+        slots.set(slot, connection);
+        command(CMD_CONNECT, slot, 0);
+    }
+
+    @Override
+    public TcpListener listen(final int address, final int port, final int backlog, final TcpAcceptHandler onAccept)
+        throws IOException
+    {
+        return listen(address, port, backlog, onAccept, null);
+    }
+
+    private TcpListener listen(final int address, final int port, final int backlog, final TcpAcceptHandler onAccept,
+        final TcpSocketOptions options) throws IOException
+    {
+        final ConnectionOptions engineOptions = engineOptions(options);
         if (backlog < 1 || port < 1 || port > 0xFFFF)
         {
             throw new IllegalArgumentException("listen needs a port in 1..65535 and a backlog >= 1, not port " +
                 port + " backlog " + backlog);
         }
         final int slot = reserveSlot();
-        final TcpListenerImpl listener = new TcpListenerImpl(this, slot, address, port, backlog);
+        final TcpListenerImpl listener = new TcpListenerImpl(this, slot, address, port, backlog, onAccept);
+        listener.options = engineOptions;
+        listener.lingerNs = lingerNs(options);
         slots.set(slot, listener);
         command(CMD_LISTEN, slot, 0);
         final long startNs = clock.nanoTime();
@@ -284,6 +402,7 @@ public final class TcpSocketLayer implements TransportProtocol, TcpSockets, TcpE
     public int doWork(final long nowNs)
     {
         this.nowNs = nowNs;
+        callbacks.beginCycle(nowNs);
         int work = commands.read(commandHandler, COMMANDS_PER_CYCLE);
         for (int i = 0; i < listenerCount; i++)
         {
@@ -295,13 +414,14 @@ public final class TcpSocketLayer implements TransportProtocol, TcpSockets, TcpE
             work += pump.pump(socket, nowNs);
             if (socket.connId < 0 && socket.closeRequested)
             {
-                socket.onInfo(socket.info); // a last snapshot for info() after close
+                socket.onInfo(socket.info, socket.stats); // a last snapshot for info() after close
                 open[i] = open[--openCount];
                 open[openCount] = null;
                 slots.set(socket.slot, null);
                 i--;
             }
         }
+        work += callbacks.doWork();
         return work + module.doWork(nowNs);
     }
 
@@ -313,6 +433,7 @@ public final class TcpSocketLayer implements TransportProtocol, TcpSockets, TcpE
         final TcpSocketImpl socket = byConnId[connId];
         if (socket != null && socket.phase == TcpSocketImpl.CONNECTING)
         {
+            socket.established = true;
             socket.phase = TcpSocketImpl.OPEN;
         }
     }
@@ -340,6 +461,11 @@ public final class TcpSocketLayer implements TransportProtocol, TcpSockets, TcpE
                 break;
             }
             work++;
+            if (listener.acceptHandler != null)
+            {
+                callbacks.onAccepted(listener.acceptHandler, connId);
+                continue;
+            }
             final int slot = tryReserveSlot();
             if (slot < 0)
             {
@@ -347,8 +473,10 @@ public final class TcpSocketLayer implements TransportProtocol, TcpSockets, TcpE
                 continue;
             }
             final TcpSocketImpl socket = new TcpSocketImpl(this, slot, ringBytes);
+            socket.lingerNs = listener.lingerNs;
             slots.set(slot, socket);
             attach(socket, connId);
+            socket.established = true;
             if (socket.phase == TcpSocketImpl.CONNECTING)
             {
                 socket.phase = TcpSocketImpl.OPEN;
@@ -372,7 +500,7 @@ public final class TcpSocketLayer implements TransportProtocol, TcpSockets, TcpE
 
     private void onConnect(final TcpSocketImpl socket)
     {
-        final int connId = module.connect(socket.remoteAddress, socket.remotePort, 0, nowNs);
+        final int connId = module.connect(socket.remoteAddress, socket.remotePort, 0, nowNs, socket.options);
         if (connId < 0)
         {
             socket.onEnded(SocketErrors.NO_RESOURCES);
@@ -386,7 +514,8 @@ public final class TcpSocketLayer implements TransportProtocol, TcpSockets, TcpE
     {
         try
         {
-            listener.listenerId = module.listen(listener.address, listener.port, listener.backlog);
+            listener.listenerId = module.listen(listener.address, listener.port, listener.backlog,
+                listener.options);
             listeners[listenerCount++] = listener;
             listener.phase = TcpListenerImpl.LISTENING;
         }
@@ -434,18 +563,24 @@ public final class TcpSocketLayer implements TransportProtocol, TcpSockets, TcpE
                 socket.abortRequested = true;
                 socket.closeRequested = true;
             }
-            case CMD_NO_DELAY, CMD_CORK, CMD_INFO -> onOption(type, socket, arg);
+            case CMD_NO_DELAY, CMD_CORK, CMD_INFO, CMD_KEEPALIVE, CMD_CONGESTION -> onOption(type, socket, arg);
+            case CMD_LINGER_CLOSE -> onLingerClose(socket);
             default -> throw new IllegalStateException("unknown socket command " + type);
         }
     }
 
     private void onOption(final int type, final TcpSocketImpl socket, final int arg)
     {
+        if (socket.connId >= 0 && type == CMD_INFO)
+        {
+            socket.onInfo(module.info(socket.connId), module.stats(socket.connId)); // the id is valid until close
+            return;
+        }
         if (socket.connId < 0 || module.state(socket.connId) == TcpState.CLOSED)
         {
             if (type == CMD_INFO)
             {
-                socket.onInfo(socket.info);
+                socket.onInfo(socket.info, socket.stats);
             }
             return;
         }
@@ -453,8 +588,25 @@ public final class TcpSocketLayer implements TransportProtocol, TcpSockets, TcpE
         {
             case CMD_NO_DELAY -> module.noDelay(socket.connId, arg != 0);
             case CMD_CORK -> module.cork(socket.connId, arg != 0);
-            default -> socket.onInfo(module.info(socket.connId));
+            case CMD_KEEPALIVE -> module.keepalive(socket.connId, socket.keepaliveOn, socket.keepaliveIdleNs,
+                socket.keepaliveIntervalNs, socket.keepaliveProbes, nowNs);
+            case CMD_CONGESTION -> module.congestionControl(socket.connId, socket.congestionControlWanted);
+            default -> socket.onInfo(module.info(socket.connId), module.stats(socket.connId));
         }
+    }
+
+    /** SO_LINGER close: FIN after the queued bytes, then {@link SocketPump} waits for the ACK or the deadline. */
+    private void onLingerClose(final TcpSocketImpl socket)
+    {
+        if (socket.connId < 0)
+        {
+            socket.closeRequested = true; // never connected: nothing to deliver
+            socket.lingerOutcome = TcpSocketImpl.LINGER_RESET;
+            return;
+        }
+        socket.finRequested = true;
+        socket.lingerClose = true;
+        socket.lingerDeadlineNs = nowNs + socket.lingerNs;
     }
 
     /** Decodes one command. A field, not a lambda: draining the ring allocates nothing. */
@@ -488,6 +640,11 @@ public final class TcpSocketLayer implements TransportProtocol, TcpSockets, TcpE
             else if (target instanceof TcpSocketImpl socket)
             {
                 onSocketCommand(msgTypeId, socket, arg);
+            }
+            else if (target instanceof CallbackConnection connection && msgTypeId == CMD_CONNECT)
+            {
+                slots.set(slot, null); // from here on the connection is known by its engine id
+                callbacks.onConnectCommand(connection);
             }
         }
     }
