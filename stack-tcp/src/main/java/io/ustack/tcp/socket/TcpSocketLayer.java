@@ -178,38 +178,6 @@ public final class TcpSocketLayer implements TransportProtocol, TcpSockets, TcpE
         return listen(address, port, backlog, null, options);
     }
 
-    /**
-     * The engine's form of the options, after checking on the caller's thread that the named policies exist.
-     *
-     * @return null when {@code options} is null
-     */
-    private ConnectionOptions engineOptions(final TcpSocketOptions options)
-    {
-        if (options == null)
-        {
-            return null;
-        }
-        module.checkPolicyNames(options.congestionControl(), options.rtoEstimator(), options.ackPolicy());
-        final ConnectionOptions o = new ConnectionOptions();
-        o.sendBufferBytes = options.sendBufferBytes();
-        o.receiveBufferBytes = options.receiveBufferBytes();
-        o.noDelay = options.noDelay();
-        o.cork = options.cork();
-        o.keepalive = options.keepalive();
-        o.keepaliveIdleNs = options.keepaliveIdle() == null ? 0 : options.keepaliveIdle().toNanos();
-        o.keepaliveIntervalNs = options.keepaliveInterval() == null ? 0 : options.keepaliveInterval().toNanos();
-        o.keepaliveProbes = options.keepaliveProbes();
-        o.congestionControl = options.congestionControl();
-        o.rtoEstimator = options.rtoEstimator();
-        o.ackPolicy = options.ackPolicy();
-        return o;
-    }
-
-    private static long lingerNs(final TcpSocketOptions options)
-    {
-        return options == null || options.linger() == null ? -1 : Waits.nanos(options.linger());
-    }
-
     @Override
     public TcpSelector openSelector()
     {
@@ -224,11 +192,11 @@ public final class TcpSocketLayer implements TransportProtocol, TcpSockets, TcpE
             throw new IllegalArgumentException("connect needs a non-zero address and a port 1..65535, not port " +
                 port);
         }
-        final ConnectionOptions engineOptions = engineOptions(options);
+        final ConnectionOptions engineOptions = EngineOptions.from(module, options);
         final int slot = reserveSlot();
         final TcpSocketImpl socket = new TcpSocketImpl(this, slot, ringBytes);
         socket.options = engineOptions;
-        socket.lingerNs = lingerNs(options);
+        socket.lingerNs = EngineOptions.lingerNs(options);
         socket.remoteAddress = address;
         socket.remotePort = port;
         slots.set(slot, socket);
@@ -269,7 +237,7 @@ public final class TcpSocketLayer implements TransportProtocol, TcpSockets, TcpE
     private TcpListener listen(final int address, final int port, final int backlog, final TcpAcceptHandler onAccept,
         final TcpSocketOptions options) throws IOException
     {
-        final ConnectionOptions engineOptions = engineOptions(options);
+        final ConnectionOptions engineOptions = EngineOptions.from(module, options);
         if (backlog < 1 || port < 1 || port > 0xFFFF)
         {
             throw new IllegalArgumentException("listen needs a port in 1..65535 and a backlog >= 1, not port " +
@@ -278,7 +246,7 @@ public final class TcpSocketLayer implements TransportProtocol, TcpSockets, TcpE
         final int slot = reserveSlot();
         final TcpListenerImpl listener = new TcpListenerImpl(this, slot, address, port, backlog, onAccept);
         listener.options = engineOptions;
-        listener.lingerNs = lingerNs(options);
+        listener.lingerNs = EngineOptions.lingerNs(options);
         slots.set(slot, listener);
         command(CMD_LISTEN, slot, 0);
         final long startNs = clock.nanoTime();
