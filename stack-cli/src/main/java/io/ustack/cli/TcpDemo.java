@@ -108,6 +108,7 @@ final class TcpDemo
         final long elapsedNs = clock.nanoTime() - startNs;
         progress.done();
         sender.join();
+        awaitAcked(client, bytes);
         if (series != null)
         {
             series.close(); // its last row is the connection as the transfer ended
@@ -141,6 +142,19 @@ final class TcpDemo
                 series.samples(), sampleMs);
         }
         return same;
+    }
+
+    /**
+     * The receiver reads EOF as soon as the FIN arrives, a moment before the ACK of the last bytes reaches the
+     * sender: waits (at most a second) for it, so the sender's summary and last series row show every byte acked.
+     */
+    private static void awaitAcked(final TcpSocket client, final long bytes) throws InterruptedException
+    {
+        final long deadlineNs = System.nanoTime() + 1_000_000_000L;
+        while (new SsInfo(client.info()).value("bytes_acked") < bytes && System.nanoTime() - deadlineNs < 0)
+        {
+            Thread.sleep(1);
+        }
     }
 
     /** The sender thread: seeded bytes in 64 KiB writes, then a FIN; returns the SHA-256 or the exception. */
