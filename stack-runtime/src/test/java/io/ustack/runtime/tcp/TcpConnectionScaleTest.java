@@ -1,6 +1,7 @@
 package io.ustack.runtime.tcp;
 
 import io.ustack.api.config.ThreadingMode;
+import io.ustack.api.counter.CounterDescriptor;
 import io.ustack.api.net.Ipv4Address;
 import io.ustack.api.socket.TcpListener;
 import io.ustack.api.socket.TcpSocket;
@@ -8,7 +9,9 @@ import io.ustack.tcp.TcpSettings;
 import io.ustack.tcp.socket.TcpEngineSnapshot;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -20,6 +23,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -29,11 +33,12 @@ import static org.junit.jupiter.api.Assertions.fail;
 /**
  * Issue 4's connection-count checks between two stacks over the in-memory wire, in every {@link ThreadingMode}
  * ({@code INVOKER} driven by a test thread calling {@code stack.poll}): a thousand connections open at once, each
- * moving data both ways, and ten thousand opened and closed in waves, after which neither stack holds a connection,
+ * moving data both ways (on a clean wire, and in DEDICATED mode also with 1% loss, duplication, reordering and
+ * corruption), and ten thousand opened and closed in waves, after which neither stack holds a connection,
  * control block, timer, socket or packet buffer. TIME-WAIT lasts 2 × 50 ms here (a short MSL), not 60 s.
  *
  * <p>Measured on the 2-core development machine under heavy load from other builds, 2026-11-25: 1,000 at once took
- * 9-19 s per mode, 10,000 in waves of 100 took 27-46 s per mode; 144 s for the class. Each case prints its time.
+ * 9-28 s per case (21 s with 1% loss), 10,000 in waves of 100 took 27-46 s per mode; about 3 minutes for the class. Each case prints its time.
  * Every socket allocates two 256 KiB byte rings off-heap, so the thousand-connection case holds about 1 GiB of
  * direct memory while it runs.
  */
@@ -42,6 +47,7 @@ class TcpConnectionScaleTest
 {
     private static final int PORT = 5002;
     private static final int CONCURRENT = 1_000;
+    private static final int CONNECTORS = 8;
     private static final int BYTES_EACH_WAY = 32 * 1024;
     private static final int SEQUENTIAL = 10_000;
     private static final int WAVE = 100;
@@ -49,13 +55,25 @@ class TcpConnectionScaleTest
     private static final TcpSettings TCP = TcpSettings.builder().mslNs(MSL_NS).rtoEstimator("linux")
         .sendBufferBytes(1 << 14).receiveBufferBytes(1 << 14).maxConnections(2048).build();
 
-    @ParameterizedTest(name = "{0}")
-    @EnumSource(ThreadingMode.class)
-    @DisplayName("RFC 9293 §3.5, §3.6: 1,000 connections open at once each carry 32 KiB both ways, byte-exact")
-    void thousandConcurrentConnectionsEachCarryDataBothWays(final ThreadingMode mode) throws Exception
+    /** Every mode on the clean wire, and DEDICATED with 1% loss, duplication, reordering and corruption. */
+    static Stream<Arguments> modesAndWires()
     {
-        final ExecutorService threads = Executors.newFixedThreadPool(4);
-        try (TwoTcpStacks stacks = new TwoTcpStacks("concurrent-" + mode, mode, WireProfile.CLEAN.impairments(0), TCP))
+        return Stream.of(
+            Arguments.of(ThreadingMode.INVOKER, WireProfile.CLEAN),
+            Arguments.of(ThreadingMode.SHARED, WireProfile.CLEAN),
+            Arguments.of(ThreadingMode.DEDICATED, WireProfile.CLEAN),
+            Arguments.of(ThreadingMode.DEDICATED, WireProfile.LOSS_1));
+    }
+
+    @ParameterizedTest(name = "{0}, {1}")
+    @MethodSource("modesAndWires")
+    @DisplayName("RFC 9293 §3.5, §3.6: 1,000 connections open at once each carry 32 KiB both ways, byte-exact")
+    void thousandConcurrentConnectionsEachCarryDataBothWays(final ThreadingMode mode, final WireProfile wire)
+        throws Exception
+    {
+        final ExecutorService threads = Executors.newFixedThreadPool(4 + CONNECTORS);
+        final String name = "concurrent-" + mode + "-" + wire;
+        try (TwoTcpStacks stacks = new TwoTcpStacks(name, mode, wire.impairments(6_000 + mode.ordinal()), TCP))
         {
             final long startNs = System.nanoTime();
             final TcpSocket[] clients = new TcpSocket[CONCURRENT];
@@ -63,10 +81,15 @@ class TcpConnectionScaleTest
             try (TcpListener listener = stacks.b().tcp().listen(0, PORT, 256))
             {
                 final Future<?> accepted = threads.submit(() -> acceptAll(listener, servers));
-                final int server = Ipv4Address.parse(TwoTcpStacks.ADDRESS_B);
-                for (int i = 0; i < CONCURRENT; i++)
+                final List<Future<Void>> connected = new ArrayList<>();
+                for (int c = 0; c < CONNECTORS; c++)
                 {
-                    clients[i] = stacks.a().tcp().connect(server, PORT, TwoTcpStacks.WAIT);
+                    final int first = c;
+                    connected.add(threads.submit(() -> connectEvery(stacks, clients, first)));
+                }
+                for (final Future<Void> each : connected)
+                {
+                    each.get(2, TimeUnit.MINUTES);
                 }
                 accepted.get(2, TimeUnit.MINUTES);
             }
@@ -83,8 +106,11 @@ class TcpConnectionScaleTest
             }
             TwoTcpStacks.awaitNothingHeld(stacks.a(), Duration.ofSeconds(30));
             TwoTcpStacks.awaitNothingHeld(stacks.b(), Duration.ofSeconds(30));
-            System.out.printf("concurrent-%s: %,d connections, %,d bytes each way each, in %.2f s%n", mode,
-                CONCURRENT, BYTES_EACH_WAY, (System.nanoTime() - startNs) / 1e9);
+            final long retransmits = stacks.a().counters().get(CounterDescriptor.TCP_RETRANSMITS) +
+                stacks.b().counters().get(CounterDescriptor.TCP_RETRANSMITS);
+            System.out.printf("%s: %,d connections, %,d bytes each way each, in %.2f s, %,d retransmits%n", name,
+                CONCURRENT, BYTES_EACH_WAY, (System.nanoTime() - startNs) / 1e9, retransmits);
+            assertTrue(wire == WireProfile.CLEAN || retransmits > 0, "losses were repaired: " + retransmits);
         }
         finally
         {
@@ -153,6 +179,21 @@ class TcpConnectionScaleTest
             assertEquals(-1, second.read(one, TwoTcpStacks.WAIT), "EOF after the peer's FIN, wave " + wave);
             second.close();
         }
+    }
+
+    /**
+     * Connector {@code first} of {@link #CONNECTORS} opens clients {@code first}, {@code first + CONNECTORS}, ...:
+     * in parallel, so a lost SYN (a 1 s retransmission) holds up one connector, not all of them.
+     */
+    private static Void connectEvery(final TwoTcpStacks stacks, final TcpSocket[] clients, final int first)
+        throws Exception
+    {
+        final int server = Ipv4Address.parse(TwoTcpStacks.ADDRESS_B);
+        for (int i = first; i < clients.length; i += CONNECTORS)
+        {
+            clients[i] = stacks.a().tcp().connect(server, PORT, TwoTcpStacks.WAIT);
+        }
+        return null;
     }
 
     private static Void acceptAll(final TcpListener listener, final TcpSocket[] into) throws Exception
