@@ -18,6 +18,7 @@ import io.ustack.tcp.TcpSettings;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.SystemNanoClock;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -86,7 +87,7 @@ public final class DemoCommand implements Callable<Integer>
     @Option(names = "--udp-bytes", defaultValue = "4000", description = "Bytes per UDP datagram, 4..65507 (default ${DEFAULT-VALUE}).")
     int udpBytes;
 
-    @Option(names = "--tcp-bytes", defaultValue = "268435456", description = "Bytes to send over TCP, a -> b, 0 to skip (default ${DEFAULT-VALUE}).")
+    @Option(names = "--tcp-bytes", defaultValue = "1073741824", description = "Bytes to send over TCP, a -> b, 0 to skip (default ${DEFAULT-VALUE}, 1 GiB).")
     long tcpBytes;
 
     @Option(names = "--tcp-buffer", defaultValue = "1048576", description = "TCP send and receive buffer bytes per connection (default ${DEFAULT-VALUE}).")
@@ -95,6 +96,9 @@ public final class DemoCommand implements Callable<Integer>
     @Option(names = "--tcp-rto", defaultValue = "linux", description = "TCP RTO estimator: rfc6298 (1 s minimum), linux (200 ms), fixed (default ${DEFAULT-VALUE}).")
     String tcpRto;
 
+    @Mixin
+    TcpDemoOptions tcpOptions = new TcpDemoOptions();
+
     @Override
     public Integer call() throws IOException, InterruptedException
     {
@@ -102,6 +106,7 @@ public final class DemoCommand implements Callable<Integer>
         {
             throw new IllegalArgumentException("--udp-bytes " + udpBytes + ": use 4 to 65507");
         }
+        tcpOptions.validate();
         final PrintStream out = System.out;
         final NanoClock clock = new SystemNanoClock();
         final Impairments impairments = Impairments.builder()
@@ -160,10 +165,6 @@ public final class DemoCommand implements Callable<Integer>
         else
         {
             ipIntact = new IpDemo(out, stackA, stackB).run(udpDatagrams, udpBytes);
-            if (tcpBytes > 0)
-            {
-                ipIntact &= new TcpDemo(out, stackA, stackB, clock).run(tcpBytes);
-            }
         }
         final ShutdownReport reportA = stackA.shutdown();
         final ShutdownReport reportB = stackB.shutdown();
@@ -178,7 +179,11 @@ public final class DemoCommand implements Callable<Integer>
         {
             out.printf("pcap: %s (%,d frames)%n", pcap, pcapWriter.framesCaptured());
         }
-        final boolean ok = sender.corrupted() == 0 && ipIntact && reportA.clean() && reportB.clean();
+        boolean ok = sender.corrupted() == 0 && ipIntact && reportA.clean() && reportB.clean();
+        if (tcpBytes > 0 && mode != ThreadingMode.INVOKER)
+        {
+            ok &= new TcpDemoWire(out, this, tcpOptions).run();
+        }
         out.println(ok ? "result: OK, every byte that arrived was intact" : "result: FAILED (see above)");
         return ok ? 0 : 1;
     }

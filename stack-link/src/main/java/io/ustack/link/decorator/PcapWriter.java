@@ -17,7 +17,9 @@ import java.util.Objects;
 
 /**
  * Writes Ethernet frames to a classic pcap file (nanosecond variant: magic {@code 0xa1b23c4d}, version 2.4,
- * snaplen 65535, LINKTYPE_ETHERNET), readable by tcpdump and Wireshark.
+ * LINKTYPE_ETHERNET), readable by tcpdump and Wireshark. Each record holds the first {@link #snapLength()} bytes of
+ * its frame (65535 unless a shorter snap length was given: e.g. 96 keeps Ethernet, IPv4 and TCP headers with
+ * options, so a capture of a 1 GiB transfer stays small) and the frame's full length, as {@code tcpdump -s} does.
  *
  * <p>Timestamps come from an injected {@link EpochNanoClock} (nanoseconds since 1970); to stamp frames with a
  * {@link NanoClock} such as a virtual clock, use {@link #epochClock(NanoClock, long)} with an epoch offset.
@@ -33,8 +35,10 @@ public final class PcapWriter implements AutoCloseable
 {
     /** Magic number of a nanosecond-resolution pcap file. */
     public static final int MAGIC_NANOSECONDS = 0xa1b23c4d;
-    /** Longest part of a frame recorded. */
+    /** Longest part of a frame recorded by default (and the longest snap length allowed). */
     public static final int SNAPLEN = 65535;
+    /** Shortest snap length allowed: an Ethernet header. */
+    public static final int MIN_SNAPLEN = 14;
     /** LINKTYPE_ETHERNET: frames start at the destination MAC. */
     public static final int LINKTYPE_ETHERNET = 1;
     /** Default time between flushes of buffered records. */
@@ -49,6 +53,7 @@ public final class PcapWriter implements AutoCloseable
     private final EpochNanoClock clock;
     private final ErrorHandler errorHandler;
     private final long flushIntervalNs;
+    private final int snapLength;
     private final ByteBuffer out = BufferUtil.allocateDirectAligned(BUFFER_LENGTH, 64).order(ByteOrder.LITTLE_ENDIAN);
     private long lastFlushNs;
     private int recordsBuffered;
@@ -71,7 +76,26 @@ public final class PcapWriter implements AutoCloseable
         final Path path, final EpochNanoClock clock, final long flushIntervalNs, final ErrorHandler errorHandler)
         throws IOException
     {
-        this(open(path), path.toString(), clock, flushIntervalNs, errorHandler);
+        this(open(path), path.toString(), clock, flushIntervalNs, errorHandler, SNAPLEN);
+    }
+
+    /**
+     * Creates (or truncates) {@code path} and writes the pcap file header; records keep at most {@code snapLength}
+     * bytes of each frame.
+     *
+     * @param path            where to write
+     * @param clock           timestamps, nanoseconds since the Unix epoch
+     * @param flushIntervalNs longest time records wait in memory (see {@link #flushIfDue()})
+     * @param errorHandler    told about each IO failure, with the file name
+     * @param snapLength      bytes kept of each frame, {@link #MIN_SNAPLEN} to {@link #SNAPLEN}
+     * @throws IOException naming the file when it cannot be created or written
+     * @throws IllegalArgumentException when {@code snapLength} is out of range (nothing is created then)
+     */
+    public PcapWriter(final Path path, final EpochNanoClock clock, final long flushIntervalNs,
+        final ErrorHandler errorHandler, final int snapLength)
+        throws IOException
+    {
+        this(openChecked(path, snapLength), path.toString(), clock, flushIntervalNs, errorHandler, snapLength);
     }
 
     /** Writes to any channel (tests use one that fails on demand); {@code fileName} names it in messages. */
@@ -83,6 +107,19 @@ public final class PcapWriter implements AutoCloseable
         final ErrorHandler errorHandler)
         throws IOException
     {
+        this(channel, fileName, clock, flushIntervalNs, errorHandler, SNAPLEN);
+    }
+
+    private PcapWriter(
+        final WritableByteChannel channel,
+        final String fileName,
+        final EpochNanoClock clock,
+        final long flushIntervalNs,
+        final ErrorHandler errorHandler,
+        final int snapLength)
+        throws IOException
+    {
+        this.snapLength = checkSnapLength(snapLength);
         this.channel = Objects.requireNonNull(channel, "channel");
         this.fileName = Objects.requireNonNull(fileName, "fileName");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -110,6 +147,23 @@ public final class PcapWriter implements AutoCloseable
         return () -> clock.nanoTime() + epochOffsetNs;
     }
 
+    private static int checkSnapLength(final int snapLength)
+    {
+        if (snapLength < MIN_SNAPLEN || snapLength > SNAPLEN)
+        {
+            throw new IllegalArgumentException("pcap snap length " + snapLength + ": use " + MIN_SNAPLEN + " (an " +
+                "Ethernet header) to " + SNAPLEN + " (whole frames); 96 keeps Ethernet, IPv4 and TCP headers");
+        }
+        return snapLength;
+    }
+
+    /** Refuses a bad snap length before the file is created or truncated. */
+    private static FileChannel openChecked(final Path path, final int snapLength) throws IOException
+    {
+        checkSnapLength(snapLength);
+        return open(path);
+    }
+
     private static FileChannel open(final Path path) throws IOException
     {
         Objects.requireNonNull(path, "path");
@@ -124,7 +178,7 @@ public final class PcapWriter implements AutoCloseable
         }
     }
 
-    /** Records one frame (the first {@link #SNAPLEN} bytes of it), stamped now. */
+    /** Records one frame (the first {@link #snapLength()} bytes of it), stamped now. */
     public void record(final DirectBuffer buffer, final int offset, final int length)
     {
         if (failed || closed)
@@ -132,7 +186,7 @@ public final class PcapWriter implements AutoCloseable
             framesNotCaptured++;
             return;
         }
-        final int capturedLength = Math.min(length, SNAPLEN);
+        final int capturedLength = Math.min(length, snapLength);
         if (RECORD_HEADER_LENGTH + capturedLength > out.remaining())
         {
             writeOut();
@@ -194,6 +248,12 @@ public final class PcapWriter implements AutoCloseable
         }
     }
 
+    /** Bytes kept of each frame (the file header's snaplen field). */
+    public int snapLength()
+    {
+        return snapLength;
+    }
+
     /** The file being written, as given. */
     public String fileName()
     {
@@ -231,7 +291,7 @@ public final class PcapWriter implements AutoCloseable
         out.putShort((short)4);
         out.putInt(0);          // thiszone: timestamps are UTC
         out.putInt(0);          // sigfigs
-        out.putInt(SNAPLEN);
+        out.putInt(snapLength);
         out.putInt(LINKTYPE_ETHERNET);
         out.flip();
         try

@@ -155,6 +155,54 @@ class PcapWriterEndpointTest
         assertEquals(1, header.getInt(20));
     }
 
+    @Test
+    @DisplayName("a snap length keeps only the first bytes of each frame, records the full length, and tcpdump reads it")
+    void snapLengthTruncatesRecordsButKeepsOriginalLength() throws Exception
+    {
+        final Path file = directory.resolve("snap.pcap");
+        final PcapWriter writer = new PcapWriter(
+            file, PcapWriter.epochClock(clock, EPOCH_OFFSET_NS), 1_000_000_000L, reportedErrors::add, 60);
+        assertEquals(60, writer.snapLength());
+        final PcapWriterEndpoint endpoint = new PcapWriterEndpoint(wire.endpointA(), writer);
+        final UnsafeBuffer big = udp(MAC_A, MAC_B, testAddress(1), testAddress(2), 1234, 5678, 1000);
+        final UnsafeBuffer small = udp(MAC_A, MAC_B, testAddress(1), testAddress(2), 1234, 5678, 4);
+        assertTrue(endpoint.transmit(big, 0, big.capacity()));
+        assertTrue(endpoint.transmit(small, 0, small.capacity()));
+        endpoint.close();
+
+        final ByteBuffer bytes = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
+        assertEquals(60, bytes.getInt(16), "the header's snaplen field");
+        assertEquals(60, bytes.getInt(24 + 8), "the big frame's captured length");
+        assertEquals(big.capacity(), bytes.getInt(24 + 12), "the big frame's original length");
+        final int second = 24 + 16 + 60;
+        assertEquals(small.capacity(), bytes.getInt(second + 8), "a frame shorter than the snap length: all of it");
+        assertEquals(small.capacity(), bytes.getInt(second + 12));
+        assertEquals(second + 16 + small.capacity(), bytes.capacity());
+        for (int i = 0; i < 60; i++)
+        {
+            assertEquals(big.getByte(i), bytes.get(24 + 16 + i), "captured byte " + i);
+        }
+
+        final List<String> lines = run(tcpdumpOrSkip(), "-nn", "-r", file.toString());
+        assertEquals(2, lines.size(), String.join("\n", lines));
+        assertTrue(lines.get(0).contains("198.18.0.1.1234 > 198.18.0.2.5678: UDP, length 1000"), lines.get(0));
+    }
+
+    @Test
+    @DisplayName("a snap length outside 14..65535 is refused with the range, before the file is created")
+    void badSnapLengthRefused()
+    {
+        final Path file = directory.resolve("never.pcap");
+        for (final int bad : new int[]{0, 13, 65536})
+        {
+            final IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
+                () -> new PcapWriter(file, PcapWriter.epochClock(clock, 0), 1_000_000L, reportedErrors::add, bad));
+            assertTrue(error.getMessage().contains(bad + ": use 14") && error.getMessage().contains("65535"),
+                error.getMessage());
+        }
+        assertFalse(Files.exists(file));
+    }
+
     /** tcpdump's path; skipped loudly when missing, but a failure under CI=true (TESTING.md). */
     static String tcpdumpOrSkip()
     {
