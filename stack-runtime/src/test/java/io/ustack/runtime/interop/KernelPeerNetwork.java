@@ -120,6 +120,44 @@ public final class KernelPeerNetwork implements AutoCloseable
         return run(inKernelCommand(command));
     }
 
+    /**
+     * Runs a command in namespace B for up to {@code timeoutSeconds} (e.g. a long transfer); fails the test with its
+     * output if it exits non-zero or runs out of time.
+     */
+    public String inKernelWithin(final long timeoutSeconds, final String... command) throws IOException
+    {
+        final Process process = new ProcessBuilder(inKernelCommand(command)).redirectErrorStream(true).start();
+        final java.io.ByteArrayOutputStream output = new java.io.ByteArrayOutputStream();
+        final Thread reader = new Thread(() ->
+        {
+            try
+            {
+                process.getInputStream().transferTo(output);
+            }
+            catch (final IOException e)
+            {
+                // the process was killed: what it printed so far is in the message below
+            }
+        });
+        reader.start();
+        final int code = waitFor(process, timeoutSeconds);
+        try
+        {
+            reader.join(5_000);
+        }
+        catch (final InterruptedException e)
+        {
+            Thread.currentThread().interrupt();
+        }
+        final String text = output.toString(StandardCharsets.UTF_8);
+        if (code != 0)
+        {
+            throw new IOException(String.join(" ", command) + (code < 0 ? " ran longer than " + timeoutSeconds
+                + " s" : " exited " + code) + ": " + text);
+        }
+        return text;
+    }
+
     /** Runs a command in namespace B to completion and returns its exit code (output goes to the test log). */
     public int exitCodeInKernel(final long timeoutSeconds, final String... command) throws IOException
     {
@@ -150,6 +188,32 @@ public final class KernelPeerNetwork implements AutoCloseable
         file.toFile().deleteOnExit();
         Files.writeString(file, text);
         return file.toString();
+    }
+
+    /**
+     * Drops {@code percent}% of the IPv4 packets the kernel namespace receives and of those it sends (so both
+     * directions of every flow), chosen at random per packet by nftables {@code numgen random} (TESTING.md: this
+     * kernel has no netem); ARP is left alone. 0 removes the rule. Replaces any earlier setting.
+     */
+    public void setLoss(final int percent) throws IOException
+    {
+        if (percent < 0 || percent > 100)
+        {
+            throw new IllegalArgumentException("loss " + percent + ": give 0..100 percent");
+        }
+        final String table = "ustack_it_loss";
+        inKernel("nft", "add table inet " + table); // idempotent: so the delete below always has a table
+        inKernel("nft", "delete table inet " + table);
+        if (percent == 0)
+        {
+            return;
+        }
+        final String drop = " numgen random mod 100 < " + percent + " drop; }";
+        inKernel("nft", "add table inet " + table + "; "
+            + "add chain inet " + table + " in { type filter hook input priority 0; policy accept; iifname != \"lo\""
+            + drop + "; "
+            + "add chain inet " + table + " out { type filter hook output priority 0; policy accept; oifname != \"lo\""
+            + drop);
     }
 
     /** Kills what was started here and deletes both namespaces. Idempotent; never throws. */
