@@ -27,7 +27,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * {@code ustack serve} and {@code ustack get} on AF_PACKET against the Linux kernel in a private namespace pair
  * (TESTING.md): curl downloads /bytes/N from ustack, ustack downloads from python's http.server, a python client uses
- * the echo app. After each exchange the kernel's {@code ss -tan} must settle, within 10 s, to nothing but LISTEN
+ * the echo app; http=DIR, discard, chargen and UDP echo; get through --dns; a stop and a SIGTERM end open connections
+ * with a FIN; and a --pcap capture passes tshark's expert info with checksum checks on. After each exchange the kernel's {@code ss -tan} must settle, within 10 s, to nothing but LISTEN
  * sockets and TIME-WAIT (normal on whichever side closed first): no SYN-*, ESTAB, FIN-WAIT-*, CLOSE-WAIT, CLOSING or
  * LAST-ACK left behind.
  */
