@@ -95,10 +95,10 @@ final class DemoNetwork implements AutoCloseable
         return inKernelWithin(COMMAND_TIMEOUT_S, command);
     }
 
-    /** As {@link #inKernel}, for up to {@code timeoutSeconds}. */
+    /** As {@link #inKernel}, for up to {@code timeoutSeconds}; {@link #close()} kills it if still running. */
     String inKernelWithin(final long timeoutSeconds, final String... command)
     {
-        return runWithin(timeoutSeconds, inKernelCommand(command));
+        return runWithin(timeoutSeconds, this, inKernelCommand(command));
     }
 
     /** Starts a server in the kernel's namespace and waits for its first line of output (its readiness). */
@@ -129,7 +129,7 @@ final class DemoNetwork implements AutoCloseable
     @Override
     public synchronized void close()
     {
-        for (final Process process : processes)
+        for (final Process process : List.copyOf(processes))
         {
             process.destroyForcibly();
             try
@@ -172,14 +172,31 @@ final class DemoNetwork implements AutoCloseable
 
     private static String run(final String... command)
     {
-        return runWithin(COMMAND_TIMEOUT_S, command);
+        return runWithin(COMMAND_TIMEOUT_S, null, command);
     }
 
-    private static String runWithin(final long timeoutSeconds, final String... command)
+    private synchronized void track(final Process process, final boolean running)
+    {
+        if (running)
+        {
+            processes.add(process);
+        }
+        else
+        {
+            processes.remove(process);
+        }
+    }
+
+    /** Runs {@code command} to its end; {@code owner}, when not null, tracks it so that close() can kill it. */
+    private static String runWithin(final long timeoutSeconds, final DemoNetwork owner, final String... command)
     {
         try
         {
             final Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            if (owner != null)
+            {
+                owner.track(process, true);
+            }
             final ByteArrayOutputStream output = new ByteArrayOutputStream();
             final Thread reader = new Thread(() ->
             {
@@ -201,6 +218,10 @@ final class DemoNetwork implements AutoCloseable
                     + " s: " + output.toString(StandardCharsets.UTF_8).strip());
             }
             reader.join(5_000);
+            if (owner != null)
+            {
+                owner.track(process, false);
+            }
             final String text = output.toString(StandardCharsets.UTF_8);
             if (process.exitValue() != 0)
             {

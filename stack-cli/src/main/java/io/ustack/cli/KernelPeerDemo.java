@@ -5,6 +5,7 @@ import picocli.CommandLine;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -53,9 +54,13 @@ final class KernelPeerDemo
         out.printf("ustack demo --kernel-peer: ustack (AF_PACKET, %s) <-> Linux kernel (%s), %,d bytes each way%n",
             DemoNetwork.USTACK_ADDRESS, DemoNetwork.KERNEL_ADDRESS, bytes);
         final DemoNetwork network = DemoNetwork.create();
-        final Thread hook = new Thread(network::close, "ustack-demo-netns-cleanup");
-        Runtime.getRuntime().addShutdownHook(hook);
         final Path dir = Files.createTempDirectory("ustack-demo-");
+        final Thread hook = new Thread(() ->
+        {
+            network.close(); // kills curl and python first, so nothing writes into dir any more
+            deleteQuietly(dir);
+        }, "ustack-demo-cleanup");
+        Runtime.getRuntime().addShutdownHook(hook);
         try
         {
             out.printf("network namespaces %s (ustack) and %s-b (kernel), veth %s <-> %s, kernel offloads off%n%n",
@@ -71,7 +76,7 @@ final class KernelPeerDemo
         finally
         {
             network.close();
-            deleteRecursively(dir);
+            deleteQuietly(dir);
             try
             {
                 Runtime.getRuntime().removeShutdownHook(hook);
@@ -179,14 +184,23 @@ final class KernelPeerDemo
         out.println(ok ? "result: OK, every byte arrived intact both ways" : "result: FAILED (see above)");
     }
 
-    private static void deleteRecursively(final Path dir) throws IOException
+    /** Deletes the demo's temporary directory; a failure is reported, not thrown (this also runs in the hook). */
+    private static void deleteQuietly(final Path dir)
     {
+        if (!Files.exists(dir))
+        {
+            return;
+        }
         try (Stream<Path> files = Files.walk(dir))
         {
             for (final Path file : files.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList())
             {
                 Files.deleteIfExists(file);
             }
+        }
+        catch (final IOException | UncheckedIOException e)
+        {
+            System.err.println("ustack demo: could not delete " + dir + ": " + e.getMessage());
         }
     }
 }

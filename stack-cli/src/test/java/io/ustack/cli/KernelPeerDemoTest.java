@@ -5,8 +5,12 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -27,6 +31,15 @@ class KernelPeerDemoTest
         final String list = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         process.waitFor();
         return list;
+    }
+
+    private static java.util.Set<String> demoTempDirectories() throws IOException
+    {
+        try (var files = java.nio.file.Files.list(Path.of(System.getProperty("java.io.tmpdir"))))
+        {
+            return files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("ustack-demo-"))
+                .collect(java.util.stream.Collectors.toSet());
+        }
     }
 
     private static String ours()
@@ -69,5 +82,48 @@ class KernelPeerDemoTest
         assertFalse(network.exists());
         assertFalse(namespaces().contains(ours()), namespaces());
         network.close(); // idempotent
+    }
+
+    @Test
+    @DisplayName("SIGTERM in the middle of a transfer: the process ends and its namespaces are gone")
+    void sigtermRemovesNamespaces() throws Exception
+    {
+        KernelPeerNetwork.create().close();
+        final java.util.Set<String> tempBefore = demoTempDirectories();
+        final Process demo = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+            UstackCommand.class.getName(), "demo", "--kernel-peer", "--kernel-bytes", Long.toString(1L << 40))
+            .redirectErrorStream(true).start();
+        try
+        {
+            final BufferedReader lines = new BufferedReader(new InputStreamReader(demo.getInputStream(),
+                StandardCharsets.UTF_8));
+            final StringBuilder output = new StringBuilder();
+            String line;
+            while ((line = lines.readLine()) != null && !line.startsWith("serving http"))
+            {
+                output.append(line).append('\n');
+            }
+            assertTrue(line != null, "the demo ended before serving:\n" + output);
+            final String prefix = "ustack-demo-" + demo.pid() + "-";
+            assertTrue(namespaces().contains(prefix + "a"), namespaces());
+            assertEquals(0, new ProcessBuilder("kill", "-TERM", Long.toString(demo.pid())).start().waitFor());
+            assertTrue(demo.waitFor(60, TimeUnit.SECONDS), "the demo did not end after SIGTERM");
+            assertFalse(namespaces().contains(prefix), namespaces());
+            assertEquals(tempBefore, demoTempDirectories(), "the demo's temporary directory is left behind");
+        }
+        finally
+        {
+            demo.destroyForcibly();
+            demo.waitFor(10, TimeUnit.SECONDS);
+            for (final String side : new String[]{"a", "b"})
+            {
+                final String namespace = "ustack-demo-" + demo.pid() + "-" + side;
+                if (namespaces().contains(namespace))
+                {
+                    new ProcessBuilder("ip", "netns", "del", namespace).start().waitFor(); // only if the test failed
+                }
+            }
+        }
     }
 }
