@@ -1,12 +1,18 @@
 package io.ustack.cli;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Locale;
 
-/** One {@code --app NAME[:PORT][=ARG]} of {@code ustack serve}. */
-record AppSpec(String name, int port, String arg)
+/**
+ * One {@code --app NAME[:PORT][=ARG]} of {@code ustack serve}: which application, on which port, with which argument
+ * (only {@code http} takes one: the directory to serve files from).
+ */
+record AppSpec(String name, int port, Path directory)
 {
     /** The applications {@code serve} knows, with their default ports. */
-    static final String KNOWN = "http (port 80), echo (port 7)";
+    static final String KNOWN = "echo (port 7, TCP and UDP), discard (9), chargen (19), http (80; http=DIR serves "
+        + "the files under DIR)";
 
     /** Parses and checks {@code text}; a mistake is an {@link IllegalArgumentException} saying what to give. */
     static AppSpec parse(final String text)
@@ -27,23 +33,26 @@ record AppSpec(String name, int port, String arg)
             rest = rest.substring(0, colon);
         }
         final String name = rest.toLowerCase(Locale.ROOT);
-        final int defaultPort;
-        switch (name)
+        final int defaultPort = defaultPort(name);
+        if (defaultPort < 0)
         {
-            case "http":
-                defaultPort = 80;
-                break;
-            case "echo":
-                defaultPort = 7;
-                break;
-            default:
-                throw new IllegalArgumentException("unknown app '" + rest + "' in --app " + text + ": known apps are "
-                    + KNOWN);
+            throw new IllegalArgumentException("unknown app '" + rest + "' in --app " + text + ": known apps are "
+                + KNOWN);
         }
+        Path directory = null;
         if (arg != null)
         {
-            throw new IllegalArgumentException("--app " + text + ": " + name + " takes no =ARG (http serves generated "
-                + "/bytes/N only)");
+            if (!name.equals("http"))
+            {
+                throw new IllegalArgumentException("--app " + text + ": " + name + " takes no =ARG (only http=DIR "
+                    + "does)");
+            }
+            directory = Path.of(arg).toAbsolutePath().normalize();
+            if (!Files.isDirectory(directory) || !Files.isReadable(directory))
+            {
+                throw new IllegalArgumentException("--app " + text + ": " + directory + " is not a readable "
+                    + "directory");
+            }
         }
         int port = defaultPort;
         if (portText != null)
@@ -61,12 +70,30 @@ record AppSpec(String name, int port, String arg)
                 throw new IllegalArgumentException("--app " + text + ": the port must be 1..65535");
             }
         }
-        return new AppSpec(name, port, null);
+        return new AppSpec(name, port, directory);
+    }
+
+    /** The well-known port: echo RFC 862, discard RFC 863, chargen RFC 864, http RFC 9110; -1 for no such app. */
+    private static int defaultPort(final String name)
+    {
+        switch (name)
+        {
+            case "echo":
+                return 7;
+            case "discard":
+                return 9;
+            case "chargen":
+                return 19;
+            case "http":
+                return 80;
+            default:
+                return -1;
+        }
     }
 
     @Override
     public String toString()
     {
-        return name + ":" + port;
+        return name + ":" + port + (directory == null ? "" : "=" + directory);
     }
 }

@@ -99,9 +99,21 @@ public final class DemoCommand implements Callable<Integer>
     @Mixin
     TcpDemoOptions tcpOptions = new TcpDemoOptions();
 
+    @Option(names = "--kernel-peer", description = "Instead: ustack against the Linux kernel in a private pair of "
+        + "network namespaces (root), data both ways checked by SHA-256; the namespaces are removed at the end.")
+    boolean kernelPeer;
+
+    @Option(names = "--kernel-bytes", defaultValue = "67108864", description = "Bytes each way with --kernel-peer "
+        + "(default ${DEFAULT-VALUE}).")
+    long kernelBytes;
+
     @Override
     public Integer call() throws IOException, InterruptedException
     {
+        if (kernelPeer)
+        {
+            return new KernelPeerDemo(System.out, kernelBytes).run();
+        }
         if (udpBytes < 4 || udpBytes > 65_507)
         {
             throw new IllegalArgumentException("--udp-bytes " + udpBytes + ": use 4 to 65507");

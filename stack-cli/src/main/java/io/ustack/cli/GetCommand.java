@@ -49,6 +49,9 @@ public final class GetCommand implements Callable<Integer>
     @Mixin
     LinkOptions link;
 
+    @Mixin
+    TcpOptions tcp;
+
     @Option(names = "--dns", description = "DNS server to resolve HOST with, through the stack's own UDP.")
     String dns;
 
@@ -88,7 +91,7 @@ public final class GetCommand implements Callable<Integer>
             throw new IllegalArgumentException("'" + host + "' is not an IPv4 address: give one, or --dns SERVER");
         }
         final Duration timeout = Duration.ofSeconds(timeoutS);
-        final Stack stack = link.openStack("get");
+        final Stack stack = link.openStack("get", tcp.settings(), null);
         try
         {
             final int destination = resolve(stack, host);

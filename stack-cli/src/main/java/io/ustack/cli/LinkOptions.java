@@ -2,12 +2,18 @@ package io.ustack.cli;
 
 import io.ustack.api.config.StackConfig;
 import io.ustack.api.net.MacAddress;
+import io.ustack.api.link.LinkEndpoint;
+import io.ustack.link.decorator.PcapWriter;
+import io.ustack.link.decorator.PcapWriterEndpoint;
 import io.ustack.link.packet.AfPacketConfig;
 import io.ustack.link.packet.AfPacketEndpoint;
 import io.ustack.runtime.Stack;
+import io.ustack.tcp.TcpSettings;
+import org.agrona.concurrent.SystemEpochNanoClock;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
+import java.nio.file.Path;
 
 /**
  * The options every command on a real interface shares (--iface, --addr, --gateway, --mac, --netns), as a picocli
@@ -63,6 +69,59 @@ final class LinkOptions
                 builder.defaultGateway(gateway);
             }
             return builder.build().start();
+        }
+        catch (final RuntimeException e)
+        {
+            endpoint.close();
+            throw e;
+        }
+    }
+
+    /**
+     * As {@link #openStack(String)}, with these TCP settings and, when {@code pcap} is not null, every frame the
+     * interface sends and receives written to that pcap file (closed when the stack shuts down).
+     *
+     * @throws IllegalStateException when the interface or the capture file cannot be opened
+     */
+    Stack openStack(final String name, final TcpSettings tcp, final Path pcap)
+    {
+        final AfPacketConfig.Builder link = AfPacketConfig.builder(iface);
+        if (netns != null)
+        {
+            link.namespace(netns);
+        }
+        if (mac != null)
+        {
+            link.macAddress(MacAddress.parse(mac).bits());
+        }
+        LinkEndpoint endpoint;
+        try
+        {
+            endpoint = AfPacketEndpoint.open(link.build());
+        }
+        catch (final IOException e)
+        {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+        try
+        {
+            if (pcap != null)
+            {
+                final SystemEpochNanoClock clock = new SystemEpochNanoClock();
+                endpoint = new PcapWriterEndpoint(endpoint, new PcapWriter(pcap, clock));
+            }
+            final Stack.Builder builder = Stack.builder(StackConfig.builder().name(name).build()).iface(endpoint,
+                address).tcp(tcp);
+            if (gateway != null)
+            {
+                builder.defaultGateway(gateway);
+            }
+            return builder.build().start();
+        }
+        catch (final IOException e)
+        {
+            endpoint.close();
+            throw new IllegalStateException(e.getMessage(), e);
         }
         catch (final RuntimeException e)
         {

@@ -41,7 +41,7 @@ class ServeArgumentsTest
         assertOneLineError(CliRun.run("serve", "--iface", "nosuch0", "--addr", "198.18.9.1/24", "--app", "echo:0"),
             "1..65535");
         assertOneLineError(CliRun.run("serve", "--iface", "nosuch0", "--addr", "198.18.9.1/24", "--app",
-            "http:80=/srv"), "takes no =ARG");
+            "echo:7=/srv"), "takes no =ARG");
         assertOneLineError(CliRun.run("serve", "--iface", "nosuch0", "--addr", "198.18.9.1/24", "--app", "http:7",
             "--app", "echo"), "share port 7");
     }
@@ -68,5 +68,48 @@ class ServeArgumentsTest
             BytesPattern.fill(at, pieces, at, Math.min(37, pieces.length - at));
         }
         assertEquals(java.util.Arrays.toString(whole), java.util.Arrays.toString(pieces));
+    }
+
+    @Test
+    @DisplayName("serve --cc / --rto with an unknown name lists the installed ones; --tcp-buffer must be a power of two")
+    void badTcpOptions()
+    {
+        assertOneLineError(CliRun.run("serve", "--iface", "nosuch0", "--addr", "198.18.9.1/24", "--app", "echo",
+            "--cc", "nosuchcc"), "--cc nosuchcc: unknown; installed are ");
+        assertTrue(CliRun.run("serve", "--iface", "nosuch0", "--addr", "198.18.9.1/24", "--app", "echo", "--cc",
+            "nosuchcc").err.contains("newreno"));
+        assertOneLineError(CliRun.run("serve", "--iface", "nosuch0", "--addr", "198.18.9.1/24", "--app", "echo",
+            "--rto", "never"), "--rto never: unknown; installed are ");
+        assertOneLineError(CliRun.run("serve", "--iface", "nosuch0", "--addr", "198.18.9.1/24", "--app", "echo",
+            "--tcp-buffer", "100000"), "power of two");
+        assertOneLineError(CliRun.run("get", "http://198.18.9.2/", "--iface", "nosuch0", "--addr", "198.18.9.1/24",
+            "--cc", "nosuchcc"), "--cc nosuchcc");
+    }
+
+    @Test
+    @DisplayName("http=DIR needs a readable directory; the other apps take no =ARG; default ports 7, 9, 19, 80")
+    void appArguments()
+    {
+        assertOneLineError(CliRun.run("serve", "--iface", "nosuch0", "--addr", "198.18.9.1/24", "--app",
+            "http=/nonexistent/ustack"), "is not a readable directory");
+        assertOneLineError(CliRun.run("serve", "--iface", "nosuch0", "--addr", "198.18.9.1/24", "--app",
+            "discard=x"), "takes no =ARG");
+        assertEquals(7, AppSpec.parse("echo").port());
+        assertEquals(9, AppSpec.parse("discard").port());
+        assertEquals(19, AppSpec.parse("CHARGEN").port());
+        assertEquals(80, AppSpec.parse("http").port());
+        assertEquals(8080, AppSpec.parse("http:8080=" + System.getProperty("java.io.tmpdir")).port());
+    }
+
+    @Test
+    @DisplayName("RFC 864: chargen's 95 lines of 72 characters, each starting one further along")
+    void chargenPattern()
+    {
+        final String text = new String(ChargenApp.PATTERN, java.nio.charset.StandardCharsets.US_ASCII);
+        final String[] lines = text.split("\r\n");
+        assertEquals(95, lines.length);
+        assertEquals(95 * 74, ChargenApp.PATTERN.length);
+        assertEquals(" !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefg", lines[0]);
+        assertEquals("~ !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdef", lines[94]);
     }
 }

@@ -34,6 +34,7 @@ public final class KernelPeerNetwork implements AutoCloseable
     private final String ustackNamespace;
     private final String kernelNamespace;
     private final List<Process> processes = new ArrayList<>();
+    private final List<String> kernelEnds = new ArrayList<>();
     private boolean ustackCreated;
     private boolean kernelCreated;
 
@@ -93,6 +94,7 @@ public final class KernelPeerNetwork implements AutoCloseable
         run("ip", "-n", ustackNamespace, "link", "set", ustackEnd, "up");
         run("ip", "-n", kernelNamespace, "addr", "add", kernelAddress, "dev", kernelEnd);
         run("ip", "-n", kernelNamespace, "link", "set", kernelEnd, "up");
+        kernelEnds.add(kernelEnd);
         if (!offloadsOn)
         {
             // Real 1500-byte frames with full checksums (TESTING.md).
@@ -118,6 +120,44 @@ public final class KernelPeerNetwork implements AutoCloseable
     public String inKernel(final String... command) throws IOException
     {
         return run(inKernelCommand(command));
+    }
+
+    /**
+     * Runs a command in namespace B for up to {@code timeoutSeconds} (e.g. a long transfer); fails the test with its
+     * output if it exits non-zero or runs out of time.
+     */
+    public String inKernelWithin(final long timeoutSeconds, final String... command) throws IOException
+    {
+        final Process process = new ProcessBuilder(inKernelCommand(command)).redirectErrorStream(true).start();
+        final java.io.ByteArrayOutputStream output = new java.io.ByteArrayOutputStream();
+        final Thread reader = new Thread(() ->
+        {
+            try
+            {
+                process.getInputStream().transferTo(output);
+            }
+            catch (final IOException e)
+            {
+                // the process was killed: what it printed so far is in the message below
+            }
+        });
+        reader.start();
+        final int code = waitFor(process, timeoutSeconds);
+        try
+        {
+            reader.join(5_000);
+        }
+        catch (final InterruptedException e)
+        {
+            Thread.currentThread().interrupt();
+        }
+        final String text = output.toString(StandardCharsets.UTF_8);
+        if (code != 0)
+        {
+            throw new IOException(String.join(" ", command) + (code < 0 ? " ran longer than " + timeoutSeconds
+                + " s" : " exited " + code) + ": " + text);
+        }
+        return text;
     }
 
     /** Runs a command in namespace B to completion and returns its exit code (output goes to the test log). */
@@ -150,6 +190,57 @@ public final class KernelPeerNetwork implements AutoCloseable
         file.toFile().deleteOnExit();
         Files.writeString(file, text);
         return file.toString();
+    }
+
+    /**
+     * Drops {@code percent}% of the IPv4 packets the kernel namespace receives and of those it sends (so both
+     * directions of every flow), chosen at random per packet by nftables {@code numgen random} (TESTING.md: this
+     * kernel has no netem); ARP is left alone. 0 removes the rule. Replaces any earlier setting.
+     *
+     * <p>Linux TCP always builds GSO super-packets (up to 64 KiB) and, with offloads off, cuts them into frames only
+     * after the output hook, so a rule there would drop ~45 segments at once. The kernel ends of the veths therefore
+     * get {@code gso_max_segs 1} and {@code gso_max_size 1500} first: every packet the rule sees is one frame.
+     */
+    public void setLoss(final int percent) throws IOException
+    {
+        if (percent < 0 || percent > 100)
+        {
+            throw new IllegalArgumentException("loss " + percent + ": give 0..100 percent");
+        }
+        for (final String kernelEnd : kernelEnds)
+        {
+            run("ip", "-n", kernelNamespace, "link", "set", "dev", kernelEnd, "gso_max_segs", "1", "gso_max_size",
+                "1500");
+        }
+        final String table = "ustack_it_loss";
+        inKernel("nft", "add table inet " + table); // idempotent: so the delete below always has a table
+        inKernel("nft", "delete table inet " + table);
+        if (percent == 0)
+        {
+            return;
+        }
+        final String drop = " numgen random mod 100 < " + percent + " counter drop; }";
+        inKernel("nft", "add table inet " + table + "; "
+            + "add chain inet " + table + " in { type filter hook input priority 0; policy accept; iifname != \"lo\""
+            + drop + "; "
+            + "add chain inet " + table + " out { type filter hook output priority 0; policy accept; oifname != \"lo\""
+            + drop);
+    }
+
+    /**
+     * Packets the loss rule of {@link #setLoss} dropped so far: {@code [received by the kernel, sent by the kernel]},
+     * for tests to show that loss really happened both ways.
+     */
+    public long[] droppedPackets() throws IOException
+    {
+        final java.util.regex.Matcher counters = java.util.regex.Pattern.compile("counter packets (\\d+)")
+            .matcher(inKernel("nft", "list table inet ustack_it_loss"));
+        final long[] dropped = new long[2];
+        for (int i = 0; i < 2 && counters.find(); i++)
+        {
+            dropped[i] = Long.parseLong(counters.group(1));
+        }
+        return dropped;
     }
 
     /** Kills what was started here and deletes both namespaces. Idempotent; never throws. */

@@ -1,7 +1,7 @@
 package io.ustack.runtime.interop;
 
 /** Small python3 programs the interop tests run in the kernel's namespace: the kernel's own sockets as the peer. */
-final class PythonPeers
+public final class PythonPeers
 {
     /** {@code udp_echo.py ADDRESS PORT}: echoes every datagram to its sender; prints "ready" once bound. */
     static final String UDP_ECHO_SERVER = String.join("\n",
@@ -37,7 +37,7 @@ final class PythonPeers
      * {@code dns.py ADDRESS NAME IPV4}: a minimal RFC 1035 server on ADDRESS:53 answering A queries for NAME with
      * IPV4 (TTL 60) and NXDOMAIN for anything else; prints "ready" once bound.
      */
-    static final String DNS_SERVER = String.join("\n",
+    public static final String DNS_SERVER = String.join("\n",
         "import socket, struct, sys",
         "address, known, ipv4 = sys.argv[1], sys.argv[2].lower(), socket.inet_aton(sys.argv[3])",
         "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)",
