@@ -25,19 +25,25 @@ import java.util.concurrent.TimeUnit;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-        "End-to-end benchmarks between two ustack stacks over the in-memory wire (one JVM): one connection's",
-        "throughput and 64-byte request/response latency (p50/p99) per configuration, each with repeats and 95%",
-        "error bars and its ratio to the baseline measured in the same run; memory per idle connection; bytes",
-        "allocated by the stack threads and GCs during a long transfer.",
-        "Axes take comma-separated lists. The first value of each axis makes the baseline case; by default the",
-        "matrix varies one axis at a time from it (--matrix cross for every combination).",
-        "Writes results.json, results.md and results.svg to --out. Ctrl-C writes what finished.",
-        "Links: only the in-memory wire. AF_PACKET and TAP (root, veth in network namespaces) are not measured by",
-        "this command yet; see benchmarks/ for the driver benchmarks."},
+        "End-to-end benchmarks between two ustack stacks over the in-memory wire (one JVM): one connection's " +
+            "throughput and 64-byte request/response latency (p50/p99) per configuration, each with repeats, 95%% " +
+            "error bars and its ratio to the baseline measured in the same run; then memory per idle connection, " +
+            "and bytes allocated by the stack threads and GCs during a long transfer.",
+        "",
+        "Axes take comma-separated lists. The first value of each axis makes the baseline case; by default the " +
+            "matrix varies one axis at a time from it (--matrix cross runs every combination).",
+        "",
+        "Writes results.json, results.md and results.svg to --out, and shows progress with an estimate of the " +
+            "time left. Ctrl-C (or SIGTERM) writes what finished, marked incomplete.",
+        "",
+        "Link: only the in-memory wire. AF_PACKET and TAP (root, a veth pair in network namespaces) are not part " +
+            "of ustack bench yet.",
+        ""},
     footer = {"", "Examples:",
         "  ustack bench --quick                                  # about a minute",
         "  ustack bench --mode SHARED,DEDICATED --ring DISRUPTOR,AGRONA --matrix cross",
-        "  ustack bench --cc newreno,fixed --nagle on,off --ack delayed,immediate --baseline ack=immediate"})
+        "  ustack bench --cc newreno,fixed --nagle on,off --ack delayed,immediate \\",
+        "               --baseline ack=immediate"})
 public final class BenchCommand implements Callable<Integer>
 {
     @Option(names = "--quick", description = "A small matrix and short runs: SHARED/DEDICATED/INVOKER and AGRONA " +
@@ -128,7 +134,8 @@ public final class BenchCommand implements Callable<Integer>
         }
         catch (final IllegalArgumentException e)
         {
-            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            spec.commandLine().getErr().println("ustack bench: " + e.getMessage() + " (see ustack bench --help)");
+            return 2;
         }
         final Path dir = out != null ? out : Path.of("bench-results", DateTimeFormatter.ofPattern(
             "yyyyMMdd-HHmmss", Locale.ROOT).withZone(ZoneOffset.UTC).format(Instant.now()));

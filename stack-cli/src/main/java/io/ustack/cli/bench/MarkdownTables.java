@@ -44,7 +44,8 @@ final class MarkdownTables
             md.append("No case finished.\n\n");
             return;
         }
-        md.append("Baseline: ").append(base.benchCase().fullLabel()).append("\n\n");
+        md.append("Baseline: ").append(base.benchCase().fullLabel()).append(". Ratio: the case's figure over the " +
+            "baseline's (throughput: above 1 is faster; RTT: below 1 is quicker), errors propagated.\n\n");
         md.append("| case | mode | ring | idle | MTU | cc | Nagle | ACK | throughput Mbit/s | ratio | " +
             "RTT p50 µs | ratio | RTT p99 µs | ratio | retransmits |\n");
         md.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
