@@ -128,6 +128,8 @@ final class BenchReport
             c.put("rttP99Us", estimateJson(result.rttP99Us()));
             c.put("retransmits", result.retransmits());
             c.put("shutdownClean", result.shutdownClean());
+            c.put("shutdown", result.shutdown());
+            c.put("drops", result.drops());
             if (base != null && base.ok())
             {
                 final Map<String, Object> ratio = new LinkedHashMap<>();

@@ -35,14 +35,17 @@ final class CaseRunner
             closeAll(stacks, rr);
             final long retransmits = stacks.retransmits();
             final boolean clean = stacks.shutdown();
+            final String reports = stacks.shutdownReports();
+            final String drops = stacks.drops();
             stacks = null;
             return new CaseResult(benchCase, Estimate.of(throughput.mbitPerSecond()), Estimate.of(latency.p50Us()),
-                Estimate.of(latency.p99Us()), retransmits, clean, (System.nanoTime() - startNs) / 1e9, null);
+                Estimate.of(latency.p99Us()), retransmits, clean, reports, drops, (System.nanoTime() - startNs) / 1e9,
+                null);
         }
         catch (final IOException | RuntimeException e)
         {
-            return new CaseResult(benchCase, null, null, null, 0, false, (System.nanoTime() - startNs) / 1e9,
-                e.getClass().getSimpleName() + ": " + e.getMessage());
+            return new CaseResult(benchCase, null, null, null, 0, false, null, null,
+                (System.nanoTime() - startNs) / 1e9, e.getClass().getSimpleName() + ": " + e.getMessage());
         }
         finally
         {

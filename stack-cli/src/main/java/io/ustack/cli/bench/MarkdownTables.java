@@ -67,6 +67,16 @@ final class MarkdownTables
                 .append(r.retransmits()).append(" |\n");
         }
         md.append('\n');
+        for (final CaseResult r : report.cases)
+        {
+            if (r.ok() && (!r.drops().isEmpty() || !r.shutdownClean()))
+            {
+                md.append("- ").append(r.benchCase().labelAgainst(base.benchCase())).append(": ")
+                    .append(r.drops().isEmpty() ? "" : "drops (a/b) " + r.drops() + "; ")
+                    .append("shutdown ").append(r.shutdown()).append('\n');
+            }
+        }
+        md.append('\n');
     }
 
     private static String ratio(final Estimate value, final Estimate base)

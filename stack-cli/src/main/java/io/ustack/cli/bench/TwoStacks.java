@@ -3,6 +3,7 @@ package io.ustack.cli.bench;
 import io.ustack.api.config.StackConfig;
 import io.ustack.api.config.ThreadingMode;
 import io.ustack.api.counter.CounterDescriptor;
+import io.ustack.api.counter.DropReason;
 import io.ustack.api.net.Ipv4Address;
 import io.ustack.api.socket.TcpListener;
 import io.ustack.api.socket.TcpSocket;
@@ -147,6 +148,29 @@ final class TwoStacks implements AutoCloseable
         final ShutdownReport ra = a.shutdown();
         final ShutdownReport rb = b.shutdown();
         return ra.clean() && rb.clean();
+    }
+
+    /** Both stacks' shutdown reports (shutting them down first if need be), as text. */
+    String shutdownReports()
+    {
+        return "a: " + a.shutdown() + "; b: " + b.shutdown();
+    }
+
+    /** Every drop reason either stack counted, with both counts: "REASON a/b, ...", or "" when none. */
+    String drops()
+    {
+        final StringBuilder text = new StringBuilder();
+        for (final DropReason reason : DropReason.values())
+        {
+            final long dropsA = a.counters().drops(reason);
+            final long dropsB = b.counters().drops(reason);
+            if (dropsA + dropsB > 0)
+            {
+                text.append(text.length() == 0 ? "" : ", ").append(reason.name()).append(' ').append(dropsA)
+                    .append('/').append(dropsB);
+            }
+        }
+        return text.toString();
     }
 
     @Override
