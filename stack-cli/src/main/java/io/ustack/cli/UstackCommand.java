@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = UstackCommand.Version.class,
     description = "A user-space TCP/IP stack for the JVM.",
-    subcommands = {DemoCommand.class, GetCommand.class, PingCommand.class, ServeCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {io.ustack.cli.bench.BenchCommand.class, DemoCommand.class, GetCommand.class, PingCommand.class, ServeCommand.class, CommandLine.HelpCommand.class})
 public final class UstackCommand implements Runnable
 {
     @CommandLine.Spec

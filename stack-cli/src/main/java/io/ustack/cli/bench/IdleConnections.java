@@ -1,0 +1,166 @@
+package io.ustack.cli.bench;
+
+import io.ustack.api.config.IdleStrategyKind;
+import io.ustack.api.config.StackConfig;
+import io.ustack.api.config.ThreadingMode;
+import io.ustack.api.socket.TcpListener;
+import io.ustack.api.socket.TcpSocket;
+import io.ustack.tcp.TcpSettings;
+import io.ustack.tcp.socket.TcpSocketLayer;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Memory per idle connection: opens connections from stack a to stack b one by one (nothing is sent on them) and,
+ * at each target count, measures the JVM's heap in use and its direct (off-heap) buffers in use after full GCs,
+ * against the same figures taken before the first connection. Both ends live in this JVM, so a connection costs
+ * two sockets; the per-end figure (half) is what a server pays for each client. The stacks run SHARED with the
+ * stack's default TCP settings (64 KiB send and receive buffers).
+ *
+ * <p>Stops adding connections before the growth would pass the memory budget (projected from the first
+ * {@value #CALIBRATION} connections), or when the stack refuses one; either way it reports the count it reached
+ * and why. A listening port serves at most {@value #PER_PORT} connections, since one client address has 28,232
+ * ephemeral ports (32768..60999) towards each server port.
+ */
+final class IdleConnections
+{
+    static final int CALIBRATION = 64;
+    static final int PER_PORT = 20_000;
+    private static final int FIRST_PORT = 6000;
+
+    private final BenchSettings settings;
+    private final PrintStream out;
+
+    /** The figures at one target count. */
+    record Step(int target, int reached, long heapBytes, long directBytes, String limitedBy)
+    {
+        double bytesPerEnd()
+        {
+            return reached == 0 ? 0 : (heapBytes + directBytes) / (2.0 * reached);
+        }
+
+        double heapBytesPerEnd()
+        {
+            return reached == 0 ? 0 : heapBytes / (2.0 * reached);
+        }
+
+        double directBytesPerEnd()
+        {
+            return reached == 0 ? 0 : directBytes / (2.0 * reached);
+        }
+
+        /** Connection ends (server sockets) that fit in 1 GiB at this cost. */
+        long endsPerGiB()
+        {
+            final double perEnd = bytesPerEnd();
+            return perEnd <= 0 ? 0 : (long)((1L << 30) / perEnd);
+        }
+    }
+
+    /**
+     * Where the off-heap bytes of one idle end go by construction: the socket layer's two byte rings (application
+     * to stack and back, {@link TcpSocketLayer#DEFAULT_RING_BYTES} each, fixed) and the engine's send and receive
+     * buffers (TcpSettings), all allocated when the connection opens.
+     */
+    static long expectedDirectBytesPerEnd()
+    {
+        final TcpSettings defaults = TcpSettings.defaults();
+        return 2L * TcpSocketLayer.DEFAULT_RING_BYTES + defaults.sendBufferBytes() + defaults.receiveBufferBytes();
+    }
+
+    /** One sentence on what the figures mean for the largest target. */
+    static String accounting(final Step step)
+    {
+        final TcpSettings defaults = TcpSettings.defaults();
+        return String.format("expected off-heap per end: %,d B = 2 socket rings of %,d B (TcpSocketLayer." +
+                "DEFAULT_RING_BYTES, not configurable) + send %,d B + receive %,d B (TcpSettings); measured %,.0f B. " +
+                "At %,.0f B per end, 1 GiB holds %,d ends and %,d idle connections need %.1f GiB per side",
+            expectedDirectBytesPerEnd(), TcpSocketLayer.DEFAULT_RING_BYTES, defaults.sendBufferBytes(),
+            defaults.receiveBufferBytes(), step.directBytesPerEnd(), step.bytesPerEnd(), step.endsPerGiB(),
+            step.target(), step.target() * step.bytesPerEnd() / (1L << 30));
+    }
+
+    IdleConnections(final BenchSettings settings, final PrintStream out)
+    {
+        this.settings = settings;
+        this.out = out;
+    }
+
+    List<Step> run() throws IOException
+    {
+        final List<Step> steps = new ArrayList<>();
+        final int maxTarget = settings.idleTargets().get(settings.idleTargets().size() - 1);
+        final TcpSettings tcp = TcpSettings.builder().maxConnections(maxTarget + CALIBRATION)
+            .maxListeners(64 + maxTarget / PER_PORT).build();
+        try (TwoStacks stacks = new TwoStacks(config(TwoStacks.NAME_A), config(TwoStacks.NAME_B), tcp))
+        {
+            final List<TcpListener> listeners = new ArrayList<>();
+            final List<TcpSocket> sockets = new ArrayList<>();
+            final MemoryUse before = MemoryUse.afterGc();
+            long budgetCount = Long.MAX_VALUE;
+            String limitedBy = null;
+            int opened = 0;
+            for (final int target : settings.idleTargets())
+            {
+                while (limitedBy == null && opened < target)
+                {
+                    if (opened == CALIBRATION && budgetCount == Long.MAX_VALUE)
+                    {
+                        final double perConnection = MemoryUse.afterGc().minus(before).total() / (double)opened;
+                        budgetCount = (long)(settings.memoryBudgetBytes() / Math.max(1, perConnection));
+                        out.printf("  idle connections: %,.0f bytes per connection (both ends) from the first %d; " +
+                            "the %,d MiB budget holds about %,d%n", perConnection, opened,
+                            settings.memoryBudgetBytes() >> 20, budgetCount);
+                    }
+                    if (opened >= budgetCount)
+                    {
+                        limitedBy = String.format("memory budget: %,d connections (both ends in this JVM) reach " +
+                            "--memory-budget-mib %,d; raise it (and the JVM's heap and -XX:MaxDirectMemorySize) " +
+                            "to go further", opened, settings.memoryBudgetBytes() >> 20);
+                        break;
+                    }
+                    try
+                    {
+                        open(stacks, listeners, sockets, opened);
+                        opened++;
+                    }
+                    catch (final IOException | OutOfMemoryError e)
+                    {
+                        limitedBy = "the stack refused connection " + (opened + 1) + ": " + e;
+                    }
+                }
+                final MemoryUse grown = MemoryUse.afterGc().minus(before);
+                steps.add(new Step(target, opened, grown.heapBytes(), grown.directBytes(), limitedBy));
+                out.printf("  idle connections: %,d of %,d open, %,.0f bytes per end (heap %,.0f + direct %,.0f)%s%n",
+                    opened, target, steps.get(steps.size() - 1).bytesPerEnd(),
+                    steps.get(steps.size() - 1).heapBytesPerEnd(), steps.get(steps.size() - 1).directBytesPerEnd(),
+                    limitedBy == null ? "" : "; stopped: " + limitedBy);
+            }
+            sockets.forEach(TcpSocket::abort);
+            listeners.forEach(TcpListener::close);
+        }
+        return steps;
+    }
+
+    private static void open(final TwoStacks stacks, final List<TcpListener> listeners, final List<TcpSocket> sockets,
+        final int index) throws IOException
+    {
+        final int portIndex = index / PER_PORT;
+        if (portIndex == listeners.size())
+        {
+            listeners.add(stacks.b.tcp().listen(0, FIRST_PORT + portIndex, 128));
+        }
+        final TcpSocket client = stacks.a.tcp().connect(TwoStacks.B, FIRST_PORT + portIndex, TwoStacks.WAIT);
+        sockets.add(client);
+        sockets.add(listeners.get(portIndex).accept(TwoStacks.WAIT));
+    }
+
+    private static StackConfig config(final String name)
+    {
+        return StackConfig.builder().name(name).threadingMode(ThreadingMode.SHARED)
+            .idleStrategy(IdleStrategyKind.YIELDING).randomSeed(name.hashCode()).build();
+    }
+}
