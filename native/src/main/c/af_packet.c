@@ -1,9 +1,11 @@
 /*
  * AF_PACKET sockets with PACKET_MMAP rings for io.ustack.jni.AfPacket.
  *
- * One socket per endpoint: TPACKET_V2 RX ring and TX ring in one mapping (RX first, TX right after it), handed to
- * Java once as a direct ByteBuffer. Java walks both rings in place; the only calls on the data path are the TX kick
- * (sendto, once per batch) and, in blocking mode, poll(2) when the RX ring is empty.
+ * One socket per endpoint: an RX ring (TPACKET_V2 frames, or TPACKET_V3 blocks retired after a timeout) and,
+ * unless the endpoint transmits with sendmmsg, a TX ring of the same version, in one mapping (RX first, TX right
+ * after it), handed to Java once as a direct ByteBuffer. Java walks both rings in place; the only calls on the data
+ * path are the TX kick (sendto, or one sendmmsg over a staging buffer, once per batch) and, in blocking mode,
+ * poll(2) when the RX ring is empty.
  *
  * Every call that takes a namespace path runs its socket() inside that network namespace (setns on this thread
  * only, switched back before returning): a socket stays in the namespace it was created in.
@@ -215,19 +217,23 @@ static void throw_step(JNIEnv *env, const char *step, const char *name, int erro
 }
 
 /*
- * AfPacket.open(name, netnsPath, ifindex, blockSize, frameSize, blockCount, fanout, promiscuous, out): a bound
- * AF_PACKET socket with TPACKET_V2 RX and TX rings of blockCount blocks each, mapped at once. fanout < 0 means no
+ * AfPacket.open(name, netnsPath, ifindex, version, blockTimeoutMs, txRing, blockSize, frameSize, blockCount, fanout,
+ * promiscuous, out): a bound AF_PACKET socket with an RX ring (and a TX ring if txRing) of blockCount blocks each,
+ * in TPACKET_V2 or TPACKET_V3 format, mapped at once. With TPACKET_V3 the kernel hands an RX block to user space
+ * when it is full or blockTimeoutMs after its first frame (tp_retire_blk_tov; 0 lets the kernel choose). fanout < 0 means no
  * PACKET_FANOUT; otherwise it is the PACKET_FANOUT argument (group id | mode << 16). Returns the mapping as a direct
  * ByteBuffer (RX ring, then TX ring) and fills out with fd, ifindex and mapping length. On failure frees everything
  * it made and throws IOException naming the step.
  */
 JNIEXPORT jobject JNICALL Java_io_ustack_jni_AfPacket_open(
-    JNIEnv *env, jclass type, jstring name, jstring netns, jint ifindex, jint blockSize, jint frameSize,
-    jint blockCount, jint fanout, jboolean promiscuous, jlongArray out)
+    JNIEnv *env, jclass type, jstring name, jstring netns, jint ifindex, jint version, jint blockTimeoutMs,
+    jboolean txRing, jint blockSize, jint frameSize, jint blockCount, jint fanout, jboolean promiscuous,
+    jlongArray out)
 {
     (void)type;
     if (name == NULL || out == NULL || (*env)->GetArrayLength(env, out) < OPEN_LENGTH || blockSize <= 0 ||
-        frameSize <= 0 || blockCount <= 0 || blockSize % frameSize != 0)
+        frameSize <= 0 || blockCount <= 0 || blockSize % frameSize != 0 ||
+        (version != TPACKET_V2 && version != TPACKET_V3) || blockTimeoutMs < 0)
     {
         ustack_throw(env, "java/lang/IllegalArgumentException", "open: bad arguments (AfPacketConfig checks them)");
         return NULL;
@@ -260,9 +266,10 @@ JNIEXPORT jobject JNICALL Java_io_ustack_jni_AfPacket_open(
     }
 
     /* Until bind, the socket would see every interface's frames; protocol 0 keeps it quiet until then. */
-    if (set_int(fd, SOL_PACKET, PACKET_VERSION, TPACKET_V2) != 0)
+    if (set_int(fd, SOL_PACKET, PACKET_VERSION, version) != 0)
     {
-        throw_step(env, "setsockopt(PACKET_VERSION, TPACKET_V2)", chars, errno);
+        throw_step(env, version == TPACKET_V3 ? "setsockopt(PACKET_VERSION, TPACKET_V3)" :
+            "setsockopt(PACKET_VERSION, TPACKET_V2)", chars, errno);
         goto fail;
     }
     /* A TX frame the kernel finds malformed is skipped (status back to available) instead of stopping the ring. */
@@ -271,23 +278,28 @@ JNIEXPORT jobject JNICALL Java_io_ustack_jni_AfPacket_open(
         throw_step(env, "setsockopt(PACKET_LOSS)", chars, errno);
         goto fail;
     }
-    struct tpacket_req request = {
+    /* struct tpacket_req is the head of struct tpacket_req3; V2 reads only that head. */
+    struct tpacket_req3 request = {
         .tp_block_size = (unsigned int)blockSize,
         .tp_block_nr = (unsigned int)blockCount,
         .tp_frame_size = (unsigned int)frameSize,
         .tp_frame_nr = (unsigned int)blockCount * (unsigned int)(blockSize / frameSize),
+        .tp_retire_blk_tov = (unsigned int)blockTimeoutMs,
     };
-    if (setsockopt(fd, SOL_PACKET, PACKET_RX_RING, &request, sizeof(request)) != 0)
+    const socklen_t request_size = version == TPACKET_V3 ? sizeof(struct tpacket_req3) : sizeof(struct tpacket_req);
+    if (setsockopt(fd, SOL_PACKET, PACKET_RX_RING, &request, request_size) != 0)
     {
         throw_step(env, "setsockopt(PACKET_RX_RING)", chars, errno);
         goto fail;
     }
-    if (setsockopt(fd, SOL_PACKET, PACKET_TX_RING, &request, sizeof(request)) != 0)
+    /* The kernel refuses a V3 TX ring with a block timeout: TX slots are plain frames. */
+    request.tp_retire_blk_tov = 0;
+    if (txRing && setsockopt(fd, SOL_PACKET, PACKET_TX_RING, &request, request_size) != 0)
     {
         throw_step(env, "setsockopt(PACKET_TX_RING)", chars, errno);
         goto fail;
     }
-    length = 2 * (size_t)blockSize * (size_t)blockCount;
+    length = (txRing ? 2 : 1) * (size_t)blockSize * (size_t)blockCount;
     ring = mmap(NULL, length, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_LOCKED | MAP_POPULATE, fd, 0);
     if (ring == MAP_FAILED)
     {
@@ -296,7 +308,7 @@ JNIEXPORT jobject JNICALL Java_io_ustack_jni_AfPacket_open(
     }
     if (ring == MAP_FAILED)
     {
-        throw_step(env, "mmap(PACKET_RX_RING + PACKET_TX_RING)", chars, errno);
+        throw_step(env, "mmap(PACKET_RX_RING, PACKET_TX_RING)", chars, errno);
         goto fail;
     }
     /* Frames we send skip the qdisc layer (and so are not looped back to packet sockets through it). */
@@ -377,6 +389,59 @@ JNIEXPORT jint JNICALL Java_io_ustack_jni_AfPacket_kick(JNIEnv *env, jclass type
         return errno;
     }
     return 0;
+}
+
+/* Frames one sendmmsg call takes at most; a longer batch takes several calls. */
+#define SEND_BATCH 64
+
+/*
+ * AfPacket.sendBatch(fd, staging, slotSize, first, count): sends count frames from the staging buffer, slots first
+ * to first + count - 1, each slot a 4-byte host-order length followed (at offset STAGING_DATA_OFFSET) by the frame,
+ * with one sendmmsg per SEND_BATCH frames. Returns the frames the kernel took (the rest were refused for now:
+ * EAGAIN, ENOBUFS), or -errno when it took none.
+ */
+#define STAGING_DATA_OFFSET 16
+JNIEXPORT jint JNICALL Java_io_ustack_jni_AfPacket_sendBatch(
+    JNIEnv *env, jclass type, jint fd, jobject staging, jint slotSize, jint first, jint count)
+{
+    (void)type;
+    unsigned char *base = (*env)->GetDirectBufferAddress(env, staging);
+    const jlong capacity = (*env)->GetDirectBufferCapacity(env, staging);
+    if (base == NULL || slotSize <= STAGING_DATA_OFFSET || first < 0 || count < 0 ||
+        ((jlong)first + count) * slotSize > capacity)
+    {
+        ustack_throw(env, "java/lang/IllegalArgumentException", "sendBatch: slots outside the staging buffer");
+        return 0;
+    }
+    struct mmsghdr messages[SEND_BATCH];
+    struct iovec vectors[SEND_BATCH];
+    int sent = 0;
+    while (sent < count)
+    {
+        const int batch = count - sent < SEND_BATCH ? count - sent : SEND_BATCH;
+        for (int i = 0; i < batch; i++)
+        {
+            unsigned char *slot = base + (size_t)(first + sent + i) * (size_t)slotSize;
+            unsigned int frame_length;
+            memcpy(&frame_length, slot, sizeof(frame_length));
+            vectors[i].iov_base = slot + STAGING_DATA_OFFSET;
+            vectors[i].iov_len = frame_length;
+            memset(&messages[i], 0, sizeof(messages[i]));
+            messages[i].msg_hdr.msg_iov = &vectors[i];
+            messages[i].msg_hdr.msg_iovlen = 1;
+        }
+        const int done = sendmmsg(fd, messages, (unsigned int)batch, MSG_DONTWAIT);
+        if (done < 0)
+        {
+            return sent > 0 ? sent : -errno;
+        }
+        sent += done;
+        if (done < batch)
+        {
+            break;
+        }
+    }
+    return sent;
 }
 
 /* AfPacket.awaitReadable(fd, timeoutMs): poll(2) for POLLIN; 1 if readable, 0 on timeout or EINTR. */

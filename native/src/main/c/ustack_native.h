@@ -7,7 +7,7 @@
 #include <jni.h>
 
 /* Bumped whenever a native signature or the meaning of a native call changes. */
-#define USTACK_NATIVE_VERSION "1"
+#define USTACK_NATIVE_VERSION "2"
 
 /* Name of the compiler that built the library, for ustack_native_version(). */
 #if defined(__clang__)

@@ -5,8 +5,8 @@ import java.nio.ByteBuffer;
 
 /**
  * Raw JNI calls of the AF_PACKET driver ({@code af_packet.c}). {@code io.ustack.link.packet.AfPacketEndpoint} is the
- * user; it validates arguments and turns the results into clear errors. Not for the data path except {@link #kick}
- * (once per transmitted batch) and {@link #awaitReadable} (blocking mode, only when the receive ring is empty).
+ * user; it validates arguments and turns the results into clear errors. Not for the data path except {@link #kick} or
+ * {@link #sendBatch} (once per transmitted batch) and {@link #awaitReadable} (blocking mode, only when the receive ring is empty).
  */
 public final class AfPacket
 {
@@ -56,15 +56,36 @@ public final class AfPacket
      */
     public static native int interfaceInfo(String name, String netnsPath, long[] out) throws IOException;
 
+    /** {@code TPACKET_V2}: fixed-size frame slots, each handed over on its own. */
+    public static final int TPACKET_V2 = 1;
+    /** {@code TPACKET_V3}: receive blocks of variable-size frames, handed over a block at a time. */
+    public static final int TPACKET_V3 = 2;
+    /** Where a frame starts in a {@link #sendBatch} staging slot (after its 4-byte host-order length). */
+    public static final int STAGING_DATA_OFFSET = 16;
+
     /**
-     * Opens a bound AF_PACKET socket with TPACKET_V2 receive and transmit rings mapped as one buffer.
+     * Opens a bound AF_PACKET socket with a receive ring and, if {@code txRing}, a transmit ring, mapped as one
+     * buffer.
      *
-     * @param fanout PACKET_FANOUT argument ({@code groupId | mode << 16}), or -1 for none
+     * @param version        {@link #TPACKET_V2} or {@link #TPACKET_V3}
+     * @param blockTimeoutMs TPACKET_V3 only: the receive block timeout ({@code tp_retire_blk_tov}; 0: the kernel's)
+     * @param txRing         map a transmit ring too (false: the endpoint sends with {@link #sendBatch})
+     * @param fanout         PACKET_FANOUT argument ({@code groupId | mode << 16}), or -1 for none
      * @return the mapping: {@code blockSize * blockCount} bytes of receive ring, then as many of transmit ring
      * @throws IOException naming the failed step; everything made before it is freed
      */
-    public static native ByteBuffer open(String name, String netnsPath, int ifindex, int blockSize, int frameSize,
-        int blockCount, int fanout, boolean promiscuous, long[] out) throws IOException;
+    public static native ByteBuffer open(String name, String netnsPath, int ifindex, int version, int blockTimeoutMs,
+        boolean txRing, int blockSize, int frameSize, int blockCount, int fanout, boolean promiscuous, long[] out)
+        throws IOException;
+
+    /**
+     * Sends {@code count} frames from a staging buffer with {@code sendmmsg}: slot {@code i} starts at
+     * {@code i * slotSize} with the frame length (4 bytes, host order), the frame at {@link #STAGING_DATA_OFFSET}.
+     * A socket opened without a transmit ring only.
+     *
+     * @return frames the kernel took, in order (the rest it refused for now), or {@code -errno} if it took none
+     */
+    public static native int sendBatch(int fd, ByteBuffer staging, int slotSize, int first, int count);
 
     /**
      * One {@code sendto} that sends every transmit frame marked for sending.

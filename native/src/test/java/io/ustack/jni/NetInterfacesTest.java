@@ -59,7 +59,7 @@ class NetInterfacesTest
         void versionNamesTheLibrary()
         {
             final String version = NetInterfaces.nativeVersion();
-            assertTrue(version.startsWith("ustack-native 1 (gcc "), version);
+            assertTrue(version.startsWith("ustack-native 2 (gcc "), version);
         }
     }
 

@@ -30,6 +30,27 @@ public final class AfPacketConfig
         BLOCKING
     }
 
+    /** The receive ring's format. */
+    public enum RxRingVersion
+    {
+        /** TPACKET_V2: one fixed slot per frame, each visible as soon as the kernel wrote it. */
+        V2,
+        /**
+         * TPACKET_V3: frames packed into blocks, visible a block at a time when it fills or its timeout
+         * ({@link #blockTimeoutMs()}) expires; fewer status handovers, up to that timeout of added latency.
+         */
+        V3
+    }
+
+    /** How queued frames reach the kernel on {@link AfPacketEndpoint#flush()}. */
+    public enum TxMode
+    {
+        /** A mapped transmit ring (same TPACKET version as receive) kicked with one {@code sendto} per flush. */
+        RING_SENDTO,
+        /** No transmit ring: frames staged in a direct buffer and sent with {@code sendmmsg}, 64 per call. */
+        SENDMMSG
+    }
+
     /** {@code PACKET_FANOUT_*} modes: how the kernel spreads frames over the sockets of one group. */
     public enum FanoutMode
     {
@@ -60,6 +81,9 @@ public final class AfPacketConfig
     private final int pollTimeoutMs;
     private final int fanoutGroup;
     private final FanoutMode fanoutMode;
+    private final RxRingVersion rxRingVersion;
+    private final int blockTimeoutMs;
+    private final TxMode txMode;
 
     private AfPacketConfig(final Builder b)
     {
@@ -73,6 +97,9 @@ public final class AfPacketConfig
         this.pollTimeoutMs = b.pollTimeoutMs;
         this.fanoutGroup = b.fanoutGroup;
         this.fanoutMode = b.fanoutMode;
+        this.rxRingVersion = b.rxRingVersion;
+        this.blockTimeoutMs = b.blockTimeoutMs;
+        this.txMode = b.txMode;
     }
 
     /**
@@ -138,6 +165,22 @@ public final class AfPacketConfig
         return fanoutMode;
     }
 
+    public RxRingVersion rxRingVersion()
+    {
+        return rxRingVersion;
+    }
+
+    /** TPACKET_V3 only: how long a receive block stays open after its first frame, in ms (0: the kernel's choice). */
+    public int blockTimeoutMs()
+    {
+        return blockTimeoutMs;
+    }
+
+    public TxMode txMode()
+    {
+        return txMode;
+    }
+
     /** The largest interface MTU whose frames fit one receive slot whole. */
     public int maxMtu()
     {
@@ -149,6 +192,8 @@ public final class AfPacketConfig
     {
         return "AfPacketConfig{" + interfaceName + (namespace == null ? "" : " in " + namespace) +
             ", frame=" + frameSize + " x " + frameCount + ", block=" + blockSize + ", " + pollMode +
+            ", rx " + rxRingVersion + (rxRingVersion == RxRingVersion.V3 ? " " + blockTimeoutMs + " ms" : "") +
+            ", tx " + txMode +
             (fanoutGroup == NO_FANOUT ? "" : ", fanout " + fanoutGroup + "/" + fanoutMode) + "}";
     }
 
@@ -165,6 +210,9 @@ public final class AfPacketConfig
         private int pollTimeoutMs = 1;
         private int fanoutGroup = NO_FANOUT;
         private FanoutMode fanoutMode = FanoutMode.HASH;
+        private RxRingVersion rxRingVersion = RxRingVersion.V2;
+        private int blockTimeoutMs = 1;
+        private TxMode txMode = TxMode.RING_SENDTO;
 
         private Builder(final String interfaceName)
         {
@@ -233,6 +281,27 @@ public final class AfPacketConfig
             return this;
         }
 
+        /** The receive ring's format (default {@link RxRingVersion#V2}: see the driver notes for the figures). */
+        public Builder rxRing(final RxRingVersion version)
+        {
+            this.rxRingVersion = Objects.requireNonNull(version, "version");
+            return this;
+        }
+
+        /** TPACKET_V3 receive block timeout in ms, 0..1000 (default 1; 0 lets the kernel derive it, often 8 ms). */
+        public Builder blockTimeoutMs(final int ms)
+        {
+            this.blockTimeoutMs = ms;
+            return this;
+        }
+
+        /** How flushes hand frames to the kernel (default {@link TxMode#RING_SENDTO}). */
+        public Builder txMode(final TxMode mode)
+        {
+            this.txMode = Objects.requireNonNull(mode, "mode");
+            return this;
+        }
+
         /**
          * @throws IllegalArgumentException naming the setting that is wrong and what would be right
          */
@@ -258,6 +327,11 @@ public final class AfPacketConfig
             if (pollMode == PollMode.BLOCKING && pollTimeoutMs < 1)
             {
                 throw new IllegalArgumentException("poll timeout " + pollTimeoutMs + " ms must be at least 1");
+            }
+            if (blockTimeoutMs < 0 || blockTimeoutMs > 1000)
+            {
+                throw new IllegalArgumentException("block timeout " + blockTimeoutMs + " ms must be 0..1000 " +
+                    "(the kernel counts it in whole ms; 1 adds the least latency)");
             }
             if (fanoutGroup != NO_FANOUT && (fanoutGroup < 0 || fanoutGroup > 0xFFFF))
             {

@@ -12,12 +12,13 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 
 /**
- * A Linux network interface driven through an AF_PACKET socket with {@code PACKET_MMAP} rings (TPACKET_V2 for both
- * directions, one mapping, {@code PACKET_QDISC_BYPASS}, {@code PACKET_IGNORE_OUTGOING}).
+ * A Linux network interface driven through an AF_PACKET socket with {@code PACKET_MMAP} rings (TPACKET_V2 or V3,
+ * one mapping, {@code PACKET_QDISC_BYPASS}, {@code PACKET_IGNORE_OUTGOING}).
  *
  * <p>The data path makes no JNI call per frame: {@link #receive} walks the receive ring in place
- * ({@link PacketRxRing}); {@link #transmit} copies a frame into the next transmit slot ({@link PacketTxRing}); and
- * {@link #flush} sends every frame queued since the last flush with one {@code sendto}. In
+ * ({@link PacketRxRing}, or {@link PacketBlockRxRing} for V3); {@link #transmit} copies a frame into the next
+ * transmit slot ({@link PacketTxRing}) or staging slot ({@link StagedBatchSender}); and {@link #flush} sends every
+ * frame queued since the last flush with one {@code sendto} (or one {@code sendmmsg} per 64 frames). In
  * {@link AfPacketConfig.PollMode#BLOCKING} mode an empty receive ring costs one {@code poll(2)}.
  *
  * <p>The stack should own an address the kernel does not have on this interface (DESIGN.md "Link drivers"), so the
@@ -31,8 +32,9 @@ public final class AfPacketEndpoint implements LinkEndpoint
     private final AfPacketConfig config;
     private final int fd;
     private final ByteBuffer mapping;
-    private final PacketRxRing rxRing;
+    private final RxRing rxRing;
     private final PacketTxRing txRing;
+    private final StagedBatchSender batchSender;
     private final boolean blocking;
     private long kickErrors;
     private boolean closed;
@@ -48,8 +50,12 @@ public final class AfPacketEndpoint implements LinkEndpoint
         this.mapping = mapping;
         final UnsafeBuffer ring = new UnsafeBuffer(mapping);
         final int ringBytes = config.frameSize() * config.frameCount();
-        this.rxRing = new PacketRxRing(ring, 0, config.frameSize(), config.frameCount());
-        this.txRing = new PacketTxRing(ring, ringBytes, config.frameSize(), config.frameCount());
+        final boolean v3 = config.rxRingVersion() == AfPacketConfig.RxRingVersion.V3;
+        this.rxRing = v3 ? new PacketBlockRxRing(ring, 0, config.blockSize(), ringBytes / config.blockSize()) :
+            new PacketRxRing(ring, 0, config.frameSize(), config.frameCount());
+        final boolean sendmmsg = config.txMode() == AfPacketConfig.TxMode.SENDMMSG;
+        this.txRing = sendmmsg ? null : new PacketTxRing(ring, ringBytes, config.frameSize(), config.frameCount(), v3);
+        this.batchSender = sendmmsg ? StagedBatchSender.forSocket(fd, config.frameSize(), config.frameCount()) : null;
         this.blocking = config.pollMode() == AfPacketConfig.PollMode.BLOCKING;
     }
 
@@ -91,7 +97,10 @@ public final class AfPacketEndpoint implements LinkEndpoint
         final long[] opened = new long[AfPacket.OPEN_LENGTH];
         final int fanout = config.fanoutGroup() == AfPacketConfig.NO_FANOUT ? -1 :
             config.fanoutGroup() | config.fanoutMode().value << 16;
+        final int version = config.rxRingVersion() == AfPacketConfig.RxRingVersion.V3 ? AfPacket.TPACKET_V3 :
+            AfPacket.TPACKET_V2;
         final ByteBuffer mapping = AfPacket.open(name, config.namespacePath(), (int)info[AfPacket.INFO_INDEX],
+            version, config.blockTimeoutMs(), config.txMode() == AfPacketConfig.TxMode.RING_SENDTO,
             config.blockSize(), config.frameSize(), config.frameCount() / (config.blockSize() / config.frameSize()),
             fanout, override, opened);
         return new AfPacketEndpoint(config, mac, mtu, (int)opened[AfPacket.OPEN_FD], mapping);
@@ -140,12 +149,16 @@ public final class AfPacketEndpoint implements LinkEndpoint
     @Override
     public boolean transmit(final DirectBuffer buffer, final int offset, final int length)
     {
-        return !closed && length <= mtu + 14 && txRing.offer(buffer, offset, length);
+        if (closed || length > mtu + 14)
+        {
+            return false;
+        }
+        return txRing != null ? txRing.offer(buffer, offset, length) : batchSender.offer(buffer, offset, length);
     }
 
     /**
-     * One {@code sendto} for every frame queued since the last flush. A transient refusal (no kernel buffers) leaves
-     * them queued for the next flush.
+     * One {@code sendto} for every frame queued since the last flush (or {@code sendmmsg} calls, 64 frames each). A
+     * transient refusal (no kernel buffers) leaves them queued for the next flush.
      */
     @Override
     public int flush()
@@ -153,6 +166,10 @@ public final class AfPacketEndpoint implements LinkEndpoint
         if (closed)
         {
             return 0;
+        }
+        if (batchSender != null)
+        {
+            return batchSender.flush();
         }
         final int frames = txRing.takePending();
         if (frames > 0 && AfPacket.kick(fd) != 0)
@@ -165,7 +182,7 @@ public final class AfPacketEndpoint implements LinkEndpoint
     /** Flushes whose {@code sendto} the kernel refused for now (the frames went with a later flush). */
     public long kickErrors()
     {
-        return kickErrors;
+        return batchSender != null ? batchSender.refusedFlushes() : kickErrors;
     }
 
     /** Unmaps the rings and closes the socket. Idempotent. */

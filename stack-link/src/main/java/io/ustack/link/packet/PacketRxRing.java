@@ -10,7 +10,7 @@ import org.agrona.concurrent.UnsafeBuffer;
  * release store of {@code TP_STATUS_KERNEL} once the handler returns. Slots are consumed in ring order, as the kernel
  * fills them. One thread only.
  */
-final class PacketRxRing
+final class PacketRxRing implements RxRing
 {
     private final UnsafeBuffer ring;
     private final int baseOffset;
@@ -39,7 +39,8 @@ final class PacketRxRing
      *
      * @return frames delivered or dropped
      */
-    int receive(final RxFrameHandler handler, final int limit)
+    @Override
+    public int receive(final RxFrameHandler handler, final int limit)
     {
         int done = 0;
         while (done < limit)

@@ -4,7 +4,7 @@ import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
- * Fills a TPACKET_V2 transmit ring in place. A frame is copied into the next slot the kernel has released
+ * Fills a TPACKET_V2 (or, with the V3 layout, TPACKET_V3) transmit ring in place. A frame is copied into the next slot the kernel has released
  * ({@code TP_STATUS_AVAILABLE}, read with an acquire load), its length written, and the slot handed over with a
  * release store of {@code TP_STATUS_SEND_REQUEST}; the kernel sends every handed-over slot on the next kick. Slots
  * are filled in ring order, the order the kernel sends them in. One thread only.
@@ -16,16 +16,29 @@ final class PacketTxRing
     private final int frameSize;
     private final int frameCount;
     private final int maxFrameLength;
+    private final int statusOffset;
+    private final int lengthOffset;
+    private final int dataOffset;
     private int index;
     private int pending;
 
     PacketTxRing(final UnsafeBuffer ring, final int baseOffset, final int frameSize, final int frameCount)
     {
+        this(ring, baseOffset, frameSize, frameCount, false);
+    }
+
+    /** @param v3 slots carry a {@code tpacket3_hdr} ({@link Tpacket3}) instead of a {@code tpacket2_hdr} */
+    PacketTxRing(final UnsafeBuffer ring, final int baseOffset, final int frameSize, final int frameCount,
+        final boolean v3)
+    {
         this.ring = ring;
         this.baseOffset = baseOffset;
         this.frameSize = frameSize;
         this.frameCount = frameCount;
-        this.maxFrameLength = frameSize - Tpacket2.TX_DATA_OFFSET;
+        this.statusOffset = v3 ? Tpacket3.STATUS_OFFSET : Tpacket2.STATUS_OFFSET;
+        this.lengthOffset = v3 ? Tpacket3.LEN_OFFSET : Tpacket2.LEN_OFFSET;
+        this.dataOffset = v3 ? Tpacket3.TX_DATA_OFFSET : Tpacket2.TX_DATA_OFFSET;
+        this.maxFrameLength = frameSize - dataOffset;
     }
 
     /**
@@ -40,14 +53,14 @@ final class PacketTxRing
             return false;
         }
         final int slot = baseOffset + index * frameSize;
-        final int status = ring.getIntVolatile(slot + Tpacket2.STATUS_OFFSET);
+        final int status = ring.getIntVolatile(slot + statusOffset);
         if (status != Tpacket2.TP_STATUS_AVAILABLE && status != Tpacket2.TP_STATUS_WRONG_FORMAT)
         {
             return false;
         }
-        ring.putBytes(slot + Tpacket2.TX_DATA_OFFSET, frame, offset, length);
-        ring.putInt(slot + Tpacket2.LEN_OFFSET, length);
-        ring.putIntOrdered(slot + Tpacket2.STATUS_OFFSET, Tpacket2.TP_STATUS_SEND_REQUEST);
+        ring.putBytes(slot + dataOffset, frame, offset, length);
+        ring.putInt(slot + lengthOffset, length);
+        ring.putIntOrdered(slot + statusOffset, Tpacket2.TP_STATUS_SEND_REQUEST);
         index = index + 1 == frameCount ? 0 : index + 1;
         pending++;
         return true;

@@ -44,6 +44,21 @@ class AfPacketConfigTest
         assertRefused(AfPacketConfig.builder("a").fanout(70_000, AfPacketConfig.FanoutMode.HASH), "0..65535");
         assertRefused(AfPacketConfig.builder("a").macAddress(0x0100_0000_0001L), "unicast");
         assertThrows(IllegalArgumentException.class, () -> AfPacketConfig.builder("eth/0").build());
+        assertRefused(AfPacketConfig.builder("a").blockTimeoutMs(-1), "0..1000");
+        assertRefused(AfPacketConfig.builder("a").blockTimeoutMs(1001), "whole ms");
+    }
+
+    @Test
+    @DisplayName("receive ring version, V3 block timeout and transmit mode are kept and shown")
+    void ringModes()
+    {
+        final AfPacketConfig config = AfPacketConfig.builder("a").rxRing(AfPacketConfig.RxRingVersion.V3)
+            .blockTimeoutMs(2).txMode(AfPacketConfig.TxMode.SENDMMSG).build();
+        assertEquals(AfPacketConfig.RxRingVersion.V3, config.rxRingVersion());
+        assertEquals(2, config.blockTimeoutMs());
+        assertEquals(AfPacketConfig.TxMode.SENDMMSG, config.txMode());
+        assertTrue(config.toString().contains("rx V3 2 ms") && config.toString().contains("tx SENDMMSG"),
+            config::toString);
     }
 
     private static void assertRefused(final AfPacketConfig.Builder builder, final String expected)

@@ -146,6 +146,21 @@ class PacketRingsTest
         assertEquals(FRAME - 32, tx.maxFrameLength());
     }
 
+    @Test
+    @DisplayName("a V3 transmit ring puts tp_len at 16, tp_status at 20 and the frame at offset 48")
+    void transmitV3Layout()
+    {
+        final int base = FRAME * COUNT;
+        final PacketTxRing tx = new PacketTxRing(ring, base, FRAME, COUNT, true);
+        assertTrue(tx.offer(new UnsafeBuffer(bytes(60, 7)), 0, 60));
+        assertEquals(Tpacket2.TP_STATUS_SEND_REQUEST, ring.getInt(base + Tpacket3.STATUS_OFFSET));
+        assertEquals(60, ring.getInt(base + Tpacket3.LEN_OFFSET));
+        assertEquals(0, ring.getInt(base + Tpacket3.NEXT_OFFSET), "tp_next_offset stays 0: fixed slots");
+        assertEquals(7, ring.getByte(base + Tpacket3.TX_DATA_OFFSET));
+        assertEquals(0, ring.getByte(base + Tpacket3.TX_DATA_OFFSET - 1));
+        assertEquals(FRAME - 48, tx.maxFrameLength());
+    }
+
     private static byte[] bytes(final int length, final int fill)
     {
         final byte[] data = new byte[length];
