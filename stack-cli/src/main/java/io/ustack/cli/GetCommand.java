@@ -124,8 +124,7 @@ public final class GetCommand implements Callable<Integer>
                 }
                 throw new IllegalStateException(e.getMessage() == null ? e.toString() : e.getMessage(), e);
             }
-            socket.close();
-            awaitConnectionsClosed(stack);
+            socket.close(); // Stack.shutdown() below lets our FIN go out and be acknowledged
             return code;
         }
         finally
@@ -155,31 +154,6 @@ public final class GetCommand implements Callable<Integer>
         catch (final SocketTimeoutException e)
         {
             // the server keeps the connection open: we close first
-        }
-    }
-
-    /**
-     * Lets our FIN go out and be acknowledged before the stack stops: {@link Stack#shutdown()} only drains packets
-     * already queued, so without this the peer can be left in FIN-WAIT-2. Gives up after {@value #LINGER_MS} ms
-     * (e.g. when we closed first and sit in TIME-WAIT).
-     */
-    private static void awaitConnectionsClosed(final Stack stack)
-    {
-        final long deadline = System.nanoTime() + LINGER_MS * 1_000_000L;
-        try
-        {
-            while (stack.tcpSnapshot(Duration.ofSeconds(1)).connections() > 0 && deadline - System.nanoTime() > 0)
-            {
-                Thread.sleep(10);
-            }
-        }
-        catch (final SocketTimeoutException e)
-        {
-            // the stack thread did not answer: shut down anyway
-        }
-        catch (final InterruptedException e)
-        {
-            Thread.currentThread().interrupt();
         }
     }
 

@@ -43,38 +43,7 @@ final class LinkOptions
      */
     Stack openStack(final String name)
     {
-        final AfPacketConfig.Builder link = AfPacketConfig.builder(iface);
-        if (netns != null)
-        {
-            link.namespace(netns);
-        }
-        if (mac != null)
-        {
-            link.macAddress(MacAddress.parse(mac).bits());
-        }
-        final AfPacketEndpoint endpoint;
-        try
-        {
-            endpoint = AfPacketEndpoint.open(link.build());
-        }
-        catch (final IOException e)
-        {
-            throw new IllegalStateException(e.getMessage(), e);
-        }
-        final Stack.Builder builder = Stack.builder(StackConfig.builder().name(name).build()).iface(endpoint, address);
-        try
-        {
-            if (gateway != null)
-            {
-                builder.defaultGateway(gateway);
-            }
-            return builder.build().start();
-        }
-        catch (final RuntimeException e)
-        {
-            endpoint.close();
-            throw e;
-        }
+        return openStack(name, TcpSettings.defaults(), null);
     }
 
     /**
