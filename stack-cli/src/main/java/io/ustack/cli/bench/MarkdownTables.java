@@ -81,7 +81,12 @@ final class MarkdownTables
 
     private static String ratio(final Estimate value, final Estimate base)
     {
-        return base == null ? "" : value.ratioTo(base).format(2);
+        if (base == null)
+        {
+            return "";
+        }
+        final Estimate ratio = value.ratioTo(base);
+        return ratio.format(Math.abs(ratio.mean()) >= 0.1 ? 2 : 4); // small ratios keep their significant digits
     }
 
     private static void idle(final StringBuilder md, final BenchReport report)
