@@ -53,7 +53,7 @@ final class IpLayerAssembly
     IpLayerAssembly(final StackConfig config, final StackCounters counters, final PacketBufferPool pool,
         final NanoClock appClock, final NanoClock agentClock, final NetworkInterfaces interfaces,
         final List<StaticRoute> staticRoutes, final List<StaticNeighbour> staticNeighbours,
-        final TcpSettings tcpSettings)
+        final TcpSettings tcpSettings, final int tcpSocketRingBytes)
     {
         this.routes = new RouteTable(interfaces, staticRoutes);
         this.arp = new ArpModule(config, counters);
@@ -68,7 +68,7 @@ final class IpLayerAssembly
         this.udp = new UdpModule(config, counters, appClock);
         ipv4.register(udp);
         this.tcp = new TcpSocketLayer(new TcpModule(config, counters, tcpSettings), tcpSettings, appClock,
-            TcpSocketLayer.DEFAULT_RING_BYTES);
+            tcpSocketRingBytes);
         // TCP runs on its own agent (DESIGN.md "Data path"); IPv4 sees a proxy that passes descriptors across.
         final DescriptorRing toTcp = DescriptorRings.create(config.ringKind(), config.ringCapacity());
         final DescriptorRing fromTcp = DescriptorRings.create(config.ringKind(), config.ringCapacity());

@@ -17,6 +17,7 @@ import io.ustack.ip.route.StaticRoute;
 import io.ustack.tcp.TcpAgent;
 import io.ustack.tcp.TcpSettings;
 import io.ustack.tcp.socket.TcpEngineSnapshot;
+import io.ustack.tcp.socket.TcpSocketLayer;
 import io.ustack.udp.dns.DnsResolver;
 import io.ustack.ip.EthernetOutput;
 import io.ustack.ip.IpAgent;
@@ -55,6 +56,8 @@ import java.util.concurrent.locks.LockSupport;
 public final class Stack implements AutoCloseable
 {
     private static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(2);
+    private static final int MIN_SOCKET_RING_BYTES = 4096;
+    private static final int MAX_SOCKET_RING_BYTES = 64 << 20;
 
     private final StackConfig config;
     private final NanoClock clock;
@@ -107,7 +110,8 @@ public final class Stack implements AutoCloseable
                 " has routes or neighbours but no interface with an IPv4 address: give iface() an address");
         }
         this.ipLayer = anyAddress ? new IpLayerAssembly(config, counters, pool, builder.clock, agentClock,
-            networkInterfaces, builder.routes, builder.neighbours, builder.tcpSettings) : null;
+            networkInterfaces, builder.routes, builder.neighbours, builder.tcpSettings, builder.tcpSocketRingBytes) :
+            null;
         if (ipLayer != null)
         {
             ipLayer.registerWith(ipAgent);
@@ -449,6 +453,7 @@ public final class Stack implements AutoCloseable
         private final List<IpLayerAssembly.StaticNeighbour> neighbours = new ArrayList<>();
         private NanoClock clock = new SystemNanoClock();
         private TcpSettings tcpSettings = TcpSettings.defaults();
+        private int tcpSocketRingBytes = TcpSocketLayer.DEFAULT_RING_BYTES;
 
         private Builder(final StackConfig config)
         {
@@ -518,6 +523,25 @@ public final class Stack implements AutoCloseable
         public Builder tcp(final TcpSettings settings)
         {
             this.tcpSettings = Objects.requireNonNull(settings, "settings");
+            return this;
+        }
+
+        /**
+         * Bytes in each of the two rings a blocking or non-blocking TCP socket has between its application thread and
+         * the stack (default {@value TcpSocketLayer#DEFAULT_RING_BYTES}, rounded up to a power of two). Each socket
+         * holds two, off-heap, for its lifetime: lower it for many mostly idle connections, raise it for a few fast
+         * ones. Callback-style connections have none.
+         *
+         * @throws IllegalArgumentException outside 4 KiB .. 64 MiB
+         */
+        public Builder tcpSocketRingBytes(final int bytes)
+        {
+            if (bytes < MIN_SOCKET_RING_BYTES || bytes > MAX_SOCKET_RING_BYTES)
+            {
+                throw new IllegalArgumentException("TCP socket ring of " + bytes + " bytes: use " +
+                    MIN_SOCKET_RING_BYTES + " to " + MAX_SOCKET_RING_BYTES);
+            }
+            this.tcpSocketRingBytes = bytes;
             return this;
         }
 
