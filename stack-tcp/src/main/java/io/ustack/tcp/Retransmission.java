@@ -21,6 +21,8 @@ final class Retransmission
 {
     /** RFC 7323 §4: echoes older than this (60 s of 1 ms ticks) are not trusted as RTT samples. */
     private static final int MAX_TIMESTAMP_RTT_TICKS = 60_000;
+    /** RFC 8985 §7.2 WCDelAckT: the longest a peer may hold an ACK (200 ms, as the RFC suggests). */
+    private static final long MAX_PEER_ACK_DELAY_NS = 200_000_000L;
 
     private final Sender sender;
     private final SegmentOutput output;
@@ -174,10 +176,19 @@ final class Retransmission
         t.bytesAcked += freed;
         sample.inFlightBytes(t.flightSizeBytes()).deliveredBytes(t.bytesAcked);
         onRecoveryAck(t, sample);
-        // RFC 6298 §5.2/5.3: all acknowledged → stop the timer; new data acknowledged → restart it.
+        if (t.lossProbeOut && SeqNum.geq(ack, t.lossProbeEnd))
+        {
+            t.lossProbeOut = false; // RFC 8985 §7.4: the probe's episode is over
+        }
+        // RFC 6298 §5.2/5.3: all acknowledged → stop the timer; new data acknowledged → restart it (RFC 8985 §7.2:
+        // with the probe timeout when a tail loss probe may go).
         if (t.sndUna == t.sndMax)
         {
             timers.cancelRetransmit(t);
+        }
+        else if (lossProbeAllowed(t))
+        {
+            timers.startLossProbe(t, probeTimeoutNs(t), nowNs);
         }
         else
         {
@@ -207,9 +218,60 @@ final class Retransmission
         }
     }
 
+    /**
+     * RFC 8985 §7.1-7.2: a tail loss probe is allowed with SACK, outside recovery and timeout backoff, one at a time,
+     * once an RTT was measured.
+     */
+    static boolean lossProbeAllowed(final Tcb t)
+    {
+        return t.sackOk && !t.recovery.inRecovery() && t.retries == 0 && !t.lossProbeOut && t.rto.srttNs() > 0 &&
+            t.state == TcpState.ESTABLISHED;
+    }
+
+    /**
+     * RFC 8985 §7.2: PTO = 2·SRTT, plus the peer's delayed-ACK allowance when one segment is in flight (it may be
+     * waiting for a second), never beyond the RTO.
+     */
+    static long probeTimeoutNs(final Tcb t)
+    {
+        long pto = 2 * t.rto.srttNs();
+        if (SeqNum.diff(t.sndMax, t.sndUna) <= t.effMss)
+        {
+            pto += MAX_PEER_ACK_DELAY_NS;
+        }
+        return Math.min(pto, t.rto.rtoNs());
+    }
+
+    /**
+     * RFC 8985 §7.3: the probe timer fired with no ACK since: send one new segment if the windows let one go, else
+     * the last segment again, so that the ACK it draws (with SACK blocks) reveals a lost tail or a lost ACK without
+     * waiting for the RTO. The RTO is armed again; cwnd is not touched.
+     */
+    private void onLossProbeTimeout(final Tcb t, final long nowNs)
+    {
+        t.lossProbeOut = true;
+        if (!sender.sendNewSegmentForProbe(t, nowNs))
+        {
+            final int dataEnd = t.finSent() ? t.sendBuffer.finSeq() : t.sndMax;
+            final int start = SeqNum.max(t.sndUna, SeqNum.add(dataEnd, -t.effMss));
+            sender.retransmitAt(t, start, Integer.MAX_VALUE, nowNs);
+        }
+        t.lossProbeEnd = t.sndMax;
+        timers.restartRetransmit(t, nowNs);
+    }
+
     /** The retransmission timer fired (RFC 6298 §5.4-5.6; RFC 9293 §3.8.3 R2). */
     void onTimeout(final Tcb t, final long nowNs)
     {
+        if (t.lossProbeArmed)
+        {
+            t.lossProbeArmed = false;
+            if (t.sndUna != t.sndMax && lossProbeAllowed(t))
+            {
+                onLossProbeTimeout(t, nowNs);
+                return;
+            }
+        }
         if (t.state == TcpState.SYN_SENT || t.state == TcpState.SYN_RECEIVED)
         {
             onHandshakeTimeout(t, nowNs);

@@ -2,6 +2,7 @@ package io.ustack.tcp;
 
 import io.ustack.api.counter.CounterDescriptor;
 import io.ustack.api.counter.StackCounters;
+import io.ustack.api.timer.TimerService;
 import io.ustack.tcp.wire.SeqNum;
 import io.ustack.tcp.wire.TcpHeader;
 
@@ -156,9 +157,42 @@ final class Sender
         {
             t.sndMax = end;
         }
-        // RFC 6298 §5.1: start the timer if it is not running when a segment with data leaves.
-        timers.startRetransmitIfIdle(t, nowNs);
+        // RFC 6298 §5.1: start the timer if it is not running when a segment with data leaves; RFC 8985 §7.2: after
+        // new data, (re)arm the tail loss probe instead when one may go.
+        if (!retransmission && (t.rtoTimer == TimerService.NULL_TIMER_ID || t.lossProbeArmed) &&
+            Retransmission.lossProbeAllowed(t))
+        {
+            timers.startLossProbe(t, Retransmission.probeTimeoutNs(t), nowNs);
+        }
+        else
+        {
+            timers.startRetransmitIfIdle(t, nowNs);
+        }
         timers.cancelPersist(t);
+    }
+
+    /**
+     * RFC 8985 §7.3: a tail loss probe with new data: one segment from SND.NXT if the peer's window takes it, whatever
+     * cwnd says.
+     *
+     * @return false when no new data could go (the caller resends the last segment instead)
+     */
+    boolean sendNewSegmentForProbe(final Tcb t, final long nowNs)
+    {
+        final int unsent = Math.max(0, t.sendBuffer.bytesAfter(t.sndNxt));
+        final int peerRoom = SeqNum.diff(SeqNum.add(t.sndUna, t.sndWnd), t.sndNxt);
+        final int length = Math.min(Math.min(unsent, t.effMss), peerRoom);
+        if (t.sndNxt != t.sndMax || length <= 0)
+        {
+            return false;
+        }
+        final int flags = TcpHeader.ACK | (length == unsent ? TcpHeader.PSH : 0);
+        if (!output.send(t, t.sndNxt, flags, length, nowNs))
+        {
+            return false;
+        }
+        onSent(t, length, false, false, nowNs);
+        return true;
     }
 
     /**

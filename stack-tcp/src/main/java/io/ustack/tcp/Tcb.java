@@ -117,6 +117,11 @@ final class Tcb implements CongestionContext
     LossRecovery recovery;
     /** What {@link #recovery} sees of this block; made once per pooled block. */
     RecoveryView recoveryView;
+    /** RFC 8985 §7: the retransmission timer is set to the probe timeout (PTO), not the RTO. */
+    boolean lossProbeArmed;
+    /** RFC 8985 §7.3: a tail loss probe is out, unacknowledged until SND.UNA passes this (TLP.end_seq). */
+    boolean lossProbeOut;
+    int lossProbeEnd;
     /** RFC 6675 §3: what the peer SACKed above SND.UNA. */
     final SackScoreboard scoreboard = new SackScoreboard();
 
@@ -184,6 +189,8 @@ final class Tcb implements CongestionContext
         minRttNs = 0;
         recovery = null;
         scoreboard.clear();
+        lossProbeArmed = false;
+        lossProbeOut = false;
         ackNow = false;
         // dirty is left alone: it mirrors membership of the module's dirty list, which may still hold this id.
         noDelay = false;

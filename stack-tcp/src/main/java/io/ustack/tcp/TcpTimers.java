@@ -50,6 +50,7 @@ final class TcpTimers implements TimerHandler
     /** RFC 6298 §5.1: (re)start the retransmission timer to expire RTO from now. */
     void restartRetransmit(final Tcb t, final long nowNs)
     {
+        t.lossProbeArmed = false;
         service.cancel(t.rtoTimer);
         t.rtoTimer = service.schedule(nowNs + t.rto.rtoNs(), this, context(t, RETRANSMIT));
     }
@@ -59,12 +60,25 @@ final class TcpTimers implements TimerHandler
     {
         if (t.rtoTimer == TimerService.NULL_TIMER_ID)
         {
+            t.lossProbeArmed = false;
             t.rtoTimer = service.schedule(nowNs + t.rto.rtoNs(), this, context(t, RETRANSMIT));
         }
     }
 
+    /**
+     * RFC 8985 §7.2: the retransmission timer set to the probe timeout instead; when it fires a tail loss probe goes
+     * (and the full RTO is armed again).
+     */
+    void startLossProbe(final Tcb t, final long ptoNs, final long nowNs)
+    {
+        service.cancel(t.rtoTimer);
+        t.lossProbeArmed = true;
+        t.rtoTimer = service.schedule(nowNs + ptoNs, this, context(t, RETRANSMIT));
+    }
+
     void cancelRetransmit(final Tcb t)
     {
+        t.lossProbeArmed = false;
         service.cancel(t.rtoTimer);
         t.rtoTimer = TimerService.NULL_TIMER_ID;
     }

@@ -89,17 +89,22 @@ class LoopbackTransferTest
     }
 
     @ParameterizedTest(name = "{0}% loss, {1}% duplication, {2}% reordering, seed {3}, buffers {4} KiB, SACK {5}, " +
-        "timestamps {6}")
-    @CsvSource({"0, 0, 0, 1, 64, true, true", "1, 0, 0, 2, 64, true, true", "5, 0, 0, 3, 64, true, true",
-        "1, 1, 5, 4, 64, true, true", "5, 2, 10, 5, 64, true, true", "0, 0, 0, 6, 1024, true, true",
-        "1, 0, 2, 7, 1024, true, true", "1, 0, 0, 2, 64, false, false", "5, 2, 10, 5, 64, false, false",
-        "1, 0, 2, 7, 1024, false, false", "5, 0, 0, 3, 64, true, false", "5, 0, 0, 3, 64, false, true"})
+        "timestamps {6}, {7}")
+    @CsvSource({"0, 0, 0, 1, 64, true, true, newreno", "1, 0, 0, 2, 64, true, true, newreno",
+        "5, 0, 0, 3, 64, true, true, newreno", "1, 1, 5, 4, 64, true, true, newreno",
+        "5, 2, 10, 5, 64, true, true, newreno", "0, 0, 0, 6, 1024, true, true, newreno",
+        "1, 0, 2, 7, 1024, true, true, newreno", "1, 0, 0, 2, 64, false, false, newreno",
+        "5, 2, 10, 5, 64, false, false, newreno", "1, 0, 2, 7, 1024, false, false, newreno",
+        "5, 0, 0, 3, 64, true, false, newreno", "5, 0, 0, 3, 64, false, true, newreno",
+        "1, 0, 2, 7, 1024, true, true, cubic", "5, 2, 10, 5, 64, false, false, cubic"})
     @DisplayName("several MB both ways at once arrive byte-exact; both sides close and leave no connection")
     void transferBothWays(final int lossPercent, final int dupPercent, final int reorderPercent, final long seed,
-        final int bufferKiB, final boolean sack, final boolean timestamps) throws NoSuchAlgorithmException
+        final int bufferKiB, final boolean sack, final boolean timestamps, final String congestionControl)
+        throws NoSuchAlgorithmException
     {
         final TcpSettings settings = TcpSettings.builder().sendBufferBytes(bufferKiB * 1024)
-            .receiveBufferBytes(bufferKiB * 1024).sack(sack).timestamps(timestamps).build();
+            .receiveBufferBytes(bufferKiB * 1024).sack(sack).timestamps(timestamps)
+            .congestionControl(congestionControl).build();
         final LoopbackNet net = new LoopbackNet(seed, lossPercent / 100.0, dupPercent / 100.0,
             reorderPercent / 100.0, settings);
         final int size = lossPercent >= 5 ? 2 << 20 : 4 << 20;

@@ -191,6 +191,48 @@ class SackTest
             assertEquals(0, h.counters.get(CounterDescriptor.TCP_FAST_RETRANSMITS));
         }
 
+        /** Established with SACK and an SRTT of about 10 ms (one timed exchange), NODELAY. */
+        private TcpHarness withSrtt()
+        {
+            final TcpHarness h = new TcpHarness();
+            h.establishedWithSack();
+            h.tcp.noDelay(h.connId, true);
+            final Seg timed = only(h.write(100));
+            h.advanceMs(10);
+            h.send(h.ack().ack(timed.seqEnd()));
+            h.stackNxt = timed.seqEnd();
+            return h;
+        }
+
+        @Test
+        @DisplayName("RFC 8985 §7.3: with no ACK for 2·SRTT, a tail loss probe sends new data, long before the RTO")
+        void tailLossProbeSendsNewData_rfc8985s7_3()
+        {
+            final TcpHarness h = withSrtt();
+            final List<Seg> flight = h.write(6 * MSS);
+            assertEquals(3, flight.size(), "cwnd-limited: " + flight);
+            final List<Seg> probe = h.advanceMs(50);
+            assertEquals(1, probe.size(), probe.toString());
+            assertEquals(flight.get(2).seqEnd(), probe.get(0).seq(), "the probe is the next new segment");
+            assertEquals(0, h.counters.get(CounterDescriptor.TCP_RETRANSMIT_TIMEOUTS));
+            assertEquals(0, h.counters.get(CounterDescriptor.TCP_RETRANSMITS));
+        }
+
+        @Test
+        @DisplayName("RFC 8985 §7.3: with nothing new to send the probe resends the last segment; one probe, then the RTO")
+        void tailLossProbeResendsLastSegment_rfc8985s7_3()
+        {
+            final TcpHarness h = withSrtt();
+            final List<Seg> flight = h.write(3 * MSS);
+            final List<Seg> probe = h.advanceMs(50);
+            assertEquals(1, probe.size(), probe.toString());
+            assertEquals(flight.get(2).seq(), probe.get(0).seq(), "the last segment again");
+            assertEquals(1, h.counters.get(CounterDescriptor.TCP_RETRANSMITS));
+            final List<Seg> later = h.advanceMs(1000);
+            assertEquals(flight.get(0).seq(), later.get(0).seq(), "no second probe: the RTO resends from SND.UNA");
+            assertEquals(1, h.counters.get(CounterDescriptor.TCP_RETRANSMIT_TIMEOUTS));
+        }
+
         @Test
         @DisplayName("RFC 6675 §5.1: after a retransmission timeout, SACKed segments are skipped when resending")
         void timeoutSkipsSacked_rfc6675s5_1()
@@ -199,9 +241,11 @@ class SackTest
             final List<Seg> flight = inFlight(h);
             final int una = at(flight, 0);
             h.send(h.ack().ack(una).sack(at(flight, 2), at(flight, 3)));
-            final List<Seg> timeout = h.advanceMs(1000);
-            assertEquals(1, timeout.size(), "cwnd is one segment after a timeout: " + timeout);
-            assertEquals(una, timeout.get(0).seq());
+            final List<Seg> timeout = h.advanceMs(1100);
+            // RFC 8985 §7.3: a tail loss probe (new data) went first, unanswered; then the RTO, with cwnd one segment.
+            assertEquals(2, timeout.size(), timeout.toString());
+            assertTrue(SeqNum.geq(timeout.get(0).seq(), flight.get(5).seqEnd()), "the probe is new data: " + timeout);
+            assertEquals(una, timeout.get(1).seq());
             final List<Seg> resent = h.send(h.ack().ack(at(flight, 1)).sack(at(flight, 2), at(flight, 3)));
             assertEquals(List.of(at(flight, 1), at(flight, 3)), resent.stream().map(Seg::seq).toList(),
                 "segment 1 resent, SACKed segment 2 skipped, then segment 3: " + resent);

@@ -111,11 +111,14 @@ class TimestampsTest
         final TcpHarness h = established();
         h.tcp.noDelay(h.connId, true);
         h.write(100);
-        final Seg resent = only(h.advanceMs(1000));
+        // RFC 8985 §7.2-7.3: one segment in flight, so the tail loss probe resends it after 2·SRTT + 200 ms.
+        final Seg resent = only(h.advanceMs(201));
+        assertEquals(1, h.counters.get(io.ustack.api.counter.CounterDescriptor.TCP_RETRANSMITS));
         h.advanceMs(30);
         h.send(h.ack().ack(resent.seqEnd()).timestamps(300, resent.tsVal()));
-        // RFC 6298 (2.3): SRTT = 7/8 SRTT + 1/8 R' with the handshake's ~0 sample and R' = 30 ms; the backoff ends.
-        assertTrue(h.tcp.info(h.connId).contains("srtt:3750us") && h.tcp.info(h.connId).contains("rto:1000ms"),
+        // RFC 6298 (2.3): SRTT = 7/8 SRTT + 1/8 R' with the handshake's ~0 sample and R' = 31 ms (the probe left in
+        // tick 200, the ACK came in tick 231).
+        assertTrue(h.tcp.info(h.connId).contains("srtt:3875us") && h.tcp.info(h.connId).contains("rto:1000ms"),
             h.tcp.info(h.connId));
     }
 

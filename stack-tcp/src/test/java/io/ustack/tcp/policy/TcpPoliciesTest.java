@@ -86,8 +86,8 @@ class TcpPoliciesTest
     void unknownName()
     {
         final IllegalArgumentException cc = assertThrows(IllegalArgumentException.class,
-            () -> policies.congestionControl("cubic"));
-        assertEquals("no congestion control named 'cubic'; available: " +
+            () -> policies.congestionControl("vegas"));
+        assertEquals("no congestion control named 'vegas'; available: " +
             String.join(", ", policies.congestionControlNames()), cc.getMessage());
         final IllegalArgumentException rto = assertThrows(IllegalArgumentException.class,
             () -> policies.rtoEstimator("bsd"));
