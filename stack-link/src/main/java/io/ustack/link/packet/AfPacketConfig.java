@@ -281,7 +281,11 @@ public final class AfPacketConfig
             return this;
         }
 
-        /** The receive ring's format (default {@link RxRingVersion#V2}: see the driver notes for the figures). */
+        /**
+         * The receive ring's format. Default {@link RxRingVersion#V2}: V3 did not receive faster beyond the noise,
+         * and each request/response waited for the block timeout (p50 1 ms instead of 21 us; benchmarks/results/
+         * 2026-11-25-driver-e2e-v3.txt).
+         */
         public Builder rxRing(final RxRingVersion version)
         {
             this.rxRingVersion = Objects.requireNonNull(version, "version");

@@ -37,6 +37,7 @@ public final class AfPacketEndpoint implements LinkEndpoint
     private final StagedBatchSender batchSender;
     private final boolean blocking;
     private long kickErrors;
+    private boolean kickRefused;
     private boolean closed;
 
     private AfPacketEndpoint(final AfPacketConfig config, final long macAddress, final int mtu, final int fd,
@@ -172,9 +173,15 @@ public final class AfPacketEndpoint implements LinkEndpoint
             return batchSender.flush();
         }
         final int frames = txRing.takePending();
-        if (frames > 0 && AfPacket.kick(fd) != 0)
+        // After a refused kick the frames stay marked in the ring; kick again even with nothing new, or a ring that
+        // filled up meanwhile (so nothing new can be queued) would never be sent.
+        if (frames > 0 || kickRefused)
         {
-            kickErrors++;
+            kickRefused = AfPacket.kick(fd) != 0;
+            if (kickRefused)
+            {
+                kickErrors++;
+            }
         }
         return frames;
     }

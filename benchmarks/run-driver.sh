@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Reproduces the driver benchmarks of issue 5 (needs root: it creates network namespaces):
+#   1. frame rate of the AF_PACKET driver (TPACKET_V2 vs V3 receive, sendto vs sendmmsg transmit) against pcap4j +
+#      libpcap on one veth pair (io.ustack.bench.driver.FrameRateHarness);
+#   2. end to end against the kernel: one-connection TCP throughput ustack->kernel, kernel->ustack and
+#      kernel->kernel, and 64-byte request/response latency (io.ustack.bench.e2e.KernelComparisonHarness).
+# Namespaces are named per run and removed on exit (also on failure or Ctrl-C). Results go to
+# benchmarks/results/<date>-driver.{env,txt}.
+#
+# Usage: benchmarks/run-driver.sh [--no-build] [--only frames|e2e] [--repeats N] [--seconds S]
+# Extra JVM options for the harness JVMs (e.g. a JFR recording) go in $HARNESS_JVM_OPTS; extra options of the
+# end-to-end harness (e.g. --rx-ring V3, --tx-mode SENDMMSG) in $E2E_ARGS.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+build=1
+only=all
+repeats=5
+seconds=2
+while [[ $# -gt 0 ]]; do
+    case "$1" in
+        --no-build) build=0; shift ;;
+        --only) only="$2"; shift 2 ;;
+        --repeats) repeats="$2"; shift 2 ;;
+        --seconds) seconds="$2"; shift 2 ;;
+        *) echo "unknown option $1 (--no-build, --only frames|e2e, --repeats N, --seconds S)" >&2; exit 2 ;;
+    esac
+done
+[[ $(id -u) -eq 0 ]] || { echo "needs root (network namespaces, AF_PACKET): run as root" >&2; exit 1; }
+command -v iperf3 >/dev/null || echo "iperf3 not installed (apt-get install iperf3): kernel->kernel iperf3 reference skipped" >&2
+[[ -e /usr/lib/x86_64-linux-gnu/libpcap.so.0.8 ]] || { echo "libpcap missing: apt-get install libpcap0.8" >&2; exit 1; }
+
+if [[ $build -eq 1 ]]; then
+    # Inside the reactor (no install into ~/.m2).
+    mvn -B -q package -DskipTests -pl benchmarks -am
+fi
+jar=benchmarks/target/benchmarks.jar
+
+run=$$
+a=ub-a-$run; b=ub-b-$run; c=ub-c-$run; d=ub-d-$run
+cleanup() { for ns in "$a" "$b" "$c" "$d"; do ip netns del "$ns" 2>/dev/null || true; done; }
+trap cleanup EXIT INT TERM
+for ns in "$a" "$b" "$c" "$d"; do ip netns add "$ns"; ip -n "$ns" link set lo up; done
+# ustack (no address on ua: the stack owns 198.18.0.1) <-> kernel 198.18.0.2
+ip link add ua netns "$a" type veth peer name ub netns "$b"
+ip -n "$a" link set ua up
+ip -n "$b" addr add 198.18.0.2/24 dev ub; ip -n "$b" link set ub up
+# kernel 198.18.1.1 <-> kernel 198.18.1.2, the yardstick, configured the same way
+ip link add kc netns "$c" type veth peer name kd netns "$d"
+ip -n "$c" addr add 198.18.1.1/24 dev kc; ip -n "$c" link set kc up
+ip -n "$d" addr add 198.18.1.2/24 dev kd; ip -n "$d" link set kd up
+# Offloads off on every kernel end: real 1500-byte frames with full checksums, as the ustack end sees them.
+for pair in "$b ub" "$c kc" "$d kd"; do
+    set -- $pair
+    ip netns exec "$1" ethtool -K "$2" tso off gso off gro off tx off >/dev/null
+done
+
+results=benchmarks/results
+out="$results/$(date -u +%Y-%m-%d)-driver"
+mkdir -p "$results"
+{
+    echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+    echo "commit: $(git rev-parse --short HEAD 2>/dev/null || echo unknown) ($(git describe --always --dirty 2>/dev/null || echo unknown))"
+    echo "jdk: $(java -version 2>&1 | tr '\n' ' ')"
+    echo "cpu: $(lscpu | sed -n 's/^Model name: *//p') ($(nproc) CPUs)"
+    echo "kernel: $(uname -srm)"
+    echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+} > "$out.env"
+
+jvm=(java --add-exports java.base/jdk.internal.misc=ALL-UNNAMED --enable-native-access=ALL-UNNAMED -XX:+UseParallelGC -Xms256m
+    -Xmx256m ${HARNESS_JVM_OPTS:-} -cp "$jar")
+{
+    if [[ $only == all || $only == frames ]]; then
+        ip netns exec "$a" "${jvm[@]}" io.ustack.bench.driver.FrameRateHarness --iface ua --peer-namespace "$b" \
+            --peer-iface ub --repeats "$repeats" --seconds "$seconds"
+    fi
+    if [[ $only == all || $only == e2e ]]; then
+        ip netns exec "$a" "${jvm[@]}" io.ustack.bench.e2e.KernelComparisonHarness --jar "$jar" --iface ua \
+            --kernel-namespace "$b" --pair-namespaces "$c,$d" --repeats "$repeats" --seconds "$seconds" ${E2E_ARGS:-}
+    fi
+} 2>&1 | tee "$out.txt"
+echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$out.env"
+echo "results: $out.txt"

@@ -1,0 +1,280 @@
+package io.ustack.bench.e2e;
+
+import io.ustack.api.config.IdleStrategyKind;
+import io.ustack.api.socket.TcpListener;
+import io.ustack.bench.driver.Options;
+import io.ustack.link.packet.AfPacketConfig;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * End-to-end comparison of ustack with the Linux kernel (issue 5), side by side in one run. Runs in the namespace of
+ * ustack's interface; the kernel's peers ({@link KernelPeer}, and iperf3 as a second yardstick when installed) run in
+ * other namespaces through {@code ip netns exec}. run-driver.sh sets up the namespaces:
+ * <pre>
+ *   NS_A: ua (ustack 198.18.0.1) ==veth== ub (kernel 198.18.0.2): NS_B
+ *   NS_C: kc (kernel 198.18.1.1) ==veth== kd (kernel 198.18.1.2): NS_D      MTU 1500, kernel offloads off
+ * </pre>
+ * Per repeat: one-connection TCP throughput ustack to kernel, kernel to ustack and kernel to kernel (bytes over the
+ * time from the first byte to the end of the stream, measured at the receiver), and 64-byte request/response
+ * latency to a kernel echo server from a busy-polling ustack client and from a kernel client. Each ustack
+ * measurement has its stack to itself, started for it and closed after it, so no ustack thread spins while the
+ * kernel is measured: throughput with the stack's default idle strategy (back-off) and blocking socket calls,
+ * latency with {@link IdleStrategyKind#BUSY_SPIN} and the client spinning on the socket (two spinning threads), and
+ * again with one thread that polls the stack itself between its socket calls ({@code INVOKER}, run to completion).
+ */
+public final class KernelComparisonHarness
+{
+    private static final Pattern SINK = Pattern.compile("bytes=(\\d+) seconds=([0-9.]+)");
+    private static final Pattern PING = Pattern.compile("p50us=([0-9.]+) p99us=([0-9.]+)");
+    private static final Pattern IPERF = Pattern.compile("([0-9.]+) ([MG])bits/sec.*receiver");
+    private static final int SINK_PORT = 5001;
+    private static final int USTACK_PORT = 5002;
+    private static final int ECHO_PORT = 5003;
+    private static final int IPERF_PORT = 5201;
+    private static final int ROUND_TRIPS = 20_000;
+
+    private final String jar;
+    private final String kernelNs;
+    private final String pairClientNs;
+    private final String pairServerNs;
+    private final double seconds;
+    private final List<Process> processes = new ArrayList<>();
+    private final Map<String, List<Double>> results = new LinkedHashMap<>();
+    private AfPacketConfig link;
+
+    private KernelComparisonHarness(final String jar, final String kernelNs, final String pairClientNs,
+        final String pairServerNs, final double seconds)
+    {
+        this.jar = jar;
+        this.kernelNs = kernelNs;
+        this.pairClientNs = pairClientNs;
+        this.pairServerNs = pairServerNs;
+        this.seconds = seconds;
+    }
+
+    public static void main(final String[] args) throws Exception
+    {
+        final Map<String, String> options = Options.parse(args, "--jar", "--iface", "--kernel-namespace",
+            "--pair-namespaces", "--repeats", "--seconds", "--rx-ring", "--tx-mode");
+        final String[] pair = Options.required(options, "--pair-namespaces").split(",");
+        final KernelComparisonHarness harness = new KernelComparisonHarness(Options.required(options, "--jar"),
+            Options.required(options, "--kernel-namespace"), pair[0], pair[1],
+            Double.parseDouble(options.getOrDefault("--seconds", "2")));
+        final AfPacketConfig link = AfPacketConfig.builder(options.getOrDefault("--iface", "ua"))
+            .rxRing(AfPacketConfig.RxRingVersion.valueOf(options.getOrDefault("--rx-ring", "V2")))
+            .txMode(AfPacketConfig.TxMode.valueOf(options.getOrDefault("--tx-mode", "RING_SENDTO"))).build();
+        System.out.println("ustack link: " + link);
+        harness.link = link;
+        try
+        {
+            harness.run(Integer.parseInt(options.getOrDefault("--repeats", "5")));
+        }
+        finally
+        {
+            harness.stopAll();
+        }
+        harness.report();
+    }
+
+    private UstackSide ustack(final IdleStrategyKind idle) throws IOException
+    {
+        return new UstackSide(link, "198.18.0.1/24", 4 << 20, idle);
+    }
+
+    private void run(final int repeats) throws Exception
+    {
+        final BufferedReader kernelSink = start(kernelNs, "sink", Integer.toString(SINK_PORT));
+        final BufferedReader kernelEcho = start(kernelNs, "echo", Integer.toString(ECHO_PORT));
+        final BufferedReader pairSink = start(pairServerNs, "sink", Integer.toString(SINK_PORT));
+        final BufferedReader pairEcho = start(pairServerNs, "echo", Integer.toString(ECHO_PORT));
+        for (final BufferedReader ready : List.of(kernelSink, kernelEcho, pairSink, pairEcho))
+        {
+            expect(ready.readLine(), "listening");
+        }
+        final boolean iperf = iperfInstalled();
+        if (iperf)
+        {
+            processes.add(new ProcessBuilder("ip", "netns", "exec", pairServerNs, "iperf3", "-s", "-p",
+                Integer.toString(IPERF_PORT)).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start());
+        }
+        // Warm-up (JIT, ARP, caches): one short transfer and some round trips, not recorded.
+        try (UstackSide ustack = ustack(IdleStrategyKind.BUSY_SPIN))
+        {
+            ustack.sendFor("198.18.0.2", SINK_PORT, 1);
+            kernelSink.readLine();
+            ustack.pingPong("198.18.0.2", ECHO_PORT, ROUND_TRIPS / 4, 64);
+        }
+        for (int repeat = 1; repeat <= repeats; repeat++)
+        {
+            try (UstackSide ustack = ustack(IdleStrategyKind.BACKOFF);
+                 TcpListener listener = ustack.listen(USTACK_PORT))
+            {
+                ustack.sendFor("198.18.0.2", SINK_PORT, seconds);
+                record("throughput Gbit/s", "ustack -> kernel", sinkGbps(kernelSink.readLine()));
+                System.out.println("  ustack sender: " + ustack.lastConnectionInfo());
+
+                final Process source = launch(kernelNs, "source", "198.18.0.1", Integer.toString(USTACK_PORT),
+                    Double.toString(seconds));
+                final long[] received = ustack.receiveAll(listener);
+                source.waitFor();
+                record("throughput Gbit/s", "kernel -> ustack", received[0] * 8 / (double)received[1]);
+                System.out.println("  ustack receiver: " + ustack.lastConnectionInfo());
+            }
+
+            launch(pairClientNs, "source", "198.18.1.2", Integer.toString(SINK_PORT), Double.toString(seconds))
+                .waitFor();
+            record("throughput Gbit/s", "kernel -> kernel", sinkGbps(pairSink.readLine()));
+            if (iperf)
+            {
+                record("throughput Gbit/s", "kernel -> kernel (iperf3)", iperfGbps());
+            }
+
+            try (UstackSide ustack = ustack(IdleStrategyKind.BUSY_SPIN))
+            {
+                final long[] ustackRtt = ustack.pingPong("198.18.0.2", ECHO_PORT, ROUND_TRIPS, 64);
+                record("64 B round trip p50 us", "ustack (busy-poll) -> kernel echo", ustackRtt[0] / 1e3);
+                record("64 B round trip p99 us", "ustack (busy-poll) -> kernel echo", ustackRtt[1] / 1e3);
+            }
+            try (UstackSide ustack = UstackSide.invoker(link, "198.18.0.1/24"))
+            {
+                final long[] ustackRtt = ustack.pingPongRunToCompletion("198.18.0.2", ECHO_PORT, ROUND_TRIPS, 64);
+                record("64 B round trip p50 us", "ustack (1 thread, busy-poll) -> kernel echo", ustackRtt[0] / 1e3);
+                record("64 B round trip p99 us", "ustack (1 thread, busy-poll) -> kernel echo", ustackRtt[1] / 1e3);
+            }
+            final double[] kernelRtt = kernelPingPong();
+            record("64 B round trip p50 us", "kernel -> kernel echo", kernelRtt[0]);
+            record("64 B round trip p99 us", "kernel -> kernel echo", kernelRtt[1]);
+            System.out.printf(Locale.ROOT, "repeat %d/%d done%n", repeat, repeats);
+        }
+    }
+
+    private double[] kernelPingPong() throws IOException, InterruptedException
+    {
+        final Process client = launch(pairClientNs, "pingpong", "198.18.1.2", Integer.toString(ECHO_PORT),
+            Integer.toString(ROUND_TRIPS), "64");
+        final String line = lastLine(client);
+        final Matcher m = PING.matcher(line);
+        if (!m.find())
+        {
+            throw new IOException("kernel pingpong printed no result: " + line);
+        }
+        return new double[] {Double.parseDouble(m.group(1)), Double.parseDouble(m.group(2))};
+    }
+
+    private double iperfGbps() throws IOException, InterruptedException
+    {
+        final Process client = new ProcessBuilder("ip", "netns", "exec", pairClientNs, "iperf3", "-c", "198.18.1.2",
+            "-p", Integer.toString(IPERF_PORT), "-t", Long.toString(Math.max(1, Math.round(seconds))), "-f", "m")
+            .redirectErrorStream(true).start();
+        final String output = new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        client.waitFor();
+        final Matcher m = IPERF.matcher(output);
+        if (!m.find())
+        {
+            throw new IOException("iperf3 printed no receiver line:\n" + output);
+        }
+        return Double.parseDouble(m.group(1)) / (m.group(2).equals("G") ? 1 : 1000);
+    }
+
+    private static double sinkGbps(final String line) throws IOException
+    {
+        final Matcher m = SINK.matcher(line == null ? "" : line);
+        if (!m.find())
+        {
+            throw new IOException("kernel sink printed no result: " + line);
+        }
+        return Long.parseLong(m.group(1)) * 8 / Double.parseDouble(m.group(2)) / 1e9;
+    }
+
+    private Process launch(final String namespace, final String... args) throws IOException
+    {
+        final List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", namespace, "java",
+            "-XX:+UseParallelGC", "-Xmx128m", "-cp", jar, KernelPeer.class.getName()));
+        command.addAll(List.of(args));
+        final Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        processes.add(process);
+        return process;
+    }
+
+    private BufferedReader start(final String namespace, final String... args) throws IOException
+    {
+        return new BufferedReader(new InputStreamReader(launch(namespace, args).getInputStream(),
+            StandardCharsets.UTF_8));
+    }
+
+    private static String lastLine(final Process process) throws IOException, InterruptedException
+    {
+        final String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        process.waitFor();
+        return output.substring(output.lastIndexOf('\n') + 1);
+    }
+
+    private static void expect(final String line, final String expected) throws IOException
+    {
+        if (!expected.equals(line))
+        {
+            throw new IOException("kernel peer said " + line + ", expected " + expected);
+        }
+    }
+
+    private static boolean iperfInstalled()
+    {
+        try
+        {
+            return new ProcessBuilder("iperf3", "--version").redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor() == 0;
+        }
+        catch (final IOException | InterruptedException e)
+        {
+            return false;
+        }
+    }
+
+    private void stopAll()
+    {
+        processes.forEach(Process::destroy);
+    }
+
+    private void record(final String metric, final String variant, final double value)
+    {
+        results.computeIfAbsent(metric + "|" + variant, k -> new ArrayList<>()).add(value);
+        System.out.printf(Locale.ROOT, "%-24s %-36s %10.3f%n", metric, variant, value);
+    }
+
+    private void report()
+    {
+        System.out.println();
+        System.out.println("| metric | variant | median | min | max | ÷ kernel→kernel (median) |");
+        System.out.println("|---|---|---:|---:|---:|---:|");
+        results.forEach((key, values) ->
+        {
+            final String[] parts = key.split("\\|");
+            final String yardstick = parts[0] + "|" + (parts[0].startsWith("throughput") ? "kernel -> kernel" :
+                "kernel -> kernel echo");
+            final double median = median(values);
+            final double ratio = median / median(results.getOrDefault(yardstick, List.of(Double.NaN)));
+            System.out.printf(Locale.ROOT, "| %s | %s | %.3f | %.3f | %.3f | %.2f |%n", parts[0], parts[1], median,
+                values.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN),
+                values.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN), ratio);
+        });
+    }
+
+    private static double median(final List<Double> values)
+    {
+        final double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        final int middle = sorted.length / 2;
+        return sorted.length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+    }
+}
