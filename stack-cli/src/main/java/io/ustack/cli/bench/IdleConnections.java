@@ -62,7 +62,7 @@ final class IdleConnections
 
     /**
      * Where the off-heap bytes of one idle end go by construction: the socket layer's two byte rings (application
-     * to stack and back, {@link TcpSocketLayer#DEFAULT_RING_BYTES} each, fixed) and the engine's send and receive
+     * to stack and back, {@link TcpSocketLayer#DEFAULT_RING_BYTES} each by default) and the engine's send and receive
      * buffers (TcpSettings), all allocated when the connection opens.
      */
     static long expectedDirectBytesPerEnd()
@@ -76,7 +76,7 @@ final class IdleConnections
     {
         final TcpSettings defaults = TcpSettings.defaults();
         return String.format("expected off-heap per end: %,d B = 2 socket rings of %,d B (TcpSocketLayer." +
-                "DEFAULT_RING_BYTES, not configurable) + send %,d B + receive %,d B (TcpSettings); measured %,.0f B. " +
+                "DEFAULT_RING_BYTES; Stack.Builder.tcpSocketRingBytes lowers it) + send %,d B + receive %,d B (TcpSettings); measured %,.0f B. " +
                 "At %,.0f B per end, 1 GiB holds %,d ends and %,d idle connections need %.1f GiB per side",
             expectedDirectBytesPerEnd(), TcpSocketLayer.DEFAULT_RING_BYTES, defaults.sendBufferBytes(),
             defaults.receiveBufferBytes(), step.directBytesPerEnd(), step.bytesPerEnd(), step.endsPerGiB(),
