@@ -129,19 +129,9 @@ public final class IpAgent implements Agent
         int discarded = 0;
         for (final DescriptorRing ring : fromLinks)
         {
-            int n;
-            while ((n = ring.drain(this::discard, Integer.MAX_VALUE)) > 0)
-            {
-                discarded += n;
-            }
+            discarded += ring.discardAll(pool, counters);
         }
         return discarded;
-    }
-
-    private void discard(final int bufferId, final int offset, final int length, final int flags)
-    {
-        pool.release(bufferId);
-        counters.drop(DropReason.SHUTDOWN_DISCARDED);
     }
 
     /** Descriptors waiting in the rings this agent touches: zero when the stack is quiet. */

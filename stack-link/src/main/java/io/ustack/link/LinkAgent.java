@@ -80,19 +80,7 @@ public final class LinkAgent implements Agent
      */
     public int discardPending()
     {
-        int discarded = 0;
-        int n;
-        while ((n = fromNetwork.drain(this::discard, Integer.MAX_VALUE)) > 0)
-        {
-            discarded += n;
-        }
-        return discarded;
-    }
-
-    private void discard(final int bufferId, final int offset, final int length, final int flags)
-    {
-        pool.release(bufferId);
-        counters.drop(DropReason.SHUTDOWN_DISCARDED);
+        return fromNetwork.discardAll(pool, counters);
     }
 
     @Override

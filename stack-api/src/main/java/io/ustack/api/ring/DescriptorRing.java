@@ -1,5 +1,9 @@
 package io.ustack.api.ring;
 
+import io.ustack.api.buffer.PacketBufferPool;
+import io.ustack.api.counter.DropReason;
+import io.ustack.api.counter.StackCounters;
+
 /**
  * A lock-free single-producer, single-consumer ring joining two layer agents. It carries small descriptors
  * (buffer id, offset, length, flags) while the packet bytes stay in their buffer (DESIGN.md, "Data path").
@@ -30,4 +34,27 @@ public interface DescriptorRing
 
     /** Which implementation this is, for reports. */
     String name();
+
+    /**
+     * Frees the buffer of every descriptor still queued, counting each as {@link DropReason#SHUTDOWN_DISCARDED}: what
+     * a stopping stack does with what its rings still hold. Only once the producer has stopped; the caller must be
+     * the ring's consumer.
+     *
+     * @return how many were discarded
+     */
+    default int discardAll(final PacketBufferPool pool, final StackCounters counters)
+    {
+        final DescriptorHandler discard = (bufferId, offset, length, flags) ->
+        {
+            pool.release(bufferId);
+            counters.drop(DropReason.SHUTDOWN_DISCARDED);
+        };
+        int discarded = 0;
+        int n;
+        while ((n = drain(discard, Integer.MAX_VALUE)) > 0)
+        {
+            discarded += n;
+        }
+        return discarded;
+    }
 }

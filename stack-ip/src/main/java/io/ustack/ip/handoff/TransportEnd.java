@@ -86,19 +86,7 @@ public final class TransportEnd
      */
     public int discardPending()
     {
-        int discarded = 0;
-        int n;
-        while ((n = toTransport.drain(this::discard, Integer.MAX_VALUE)) > 0)
-        {
-            discarded += n;
-        }
-        return discarded;
-    }
-
-    private void discard(final int bufferId, final int offset, final int length, final int flags)
-    {
-        pool.release(bufferId);
-        counters.drop(DropReason.SHUTDOWN_DISCARDED);
+        return toTransport.discardAll(pool, counters);
     }
 
     /** Descriptors queued towards the network agent, not yet taken. */

@@ -147,19 +147,7 @@ public final class TransportProxy implements TransportProtocol
      */
     public int discardPending()
     {
-        int discarded = 0;
-        int n;
-        while ((n = fromTransport.drain(this::discard, Integer.MAX_VALUE)) > 0)
-        {
-            discarded += n;
-        }
-        return discarded;
-    }
-
-    private void discard(final int bufferId, final int offset, final int length, final int flags)
-    {
-        pool.release(bufferId);
-        counters.drop(DropReason.SHUTDOWN_DISCARDED);
+        return fromTransport.discardAll(pool, counters);
     }
 
     /** Descriptors waiting in the transport's two rings. */
