@@ -119,7 +119,8 @@ public final class IpAgent implements Agent
     }
 
     /**
-     * Frees every buffer still queued from the links, counting each as {@link DropReason#SHUTDOWN_DISCARDED}.
+     * Frees every buffer still queued from the links, and what the modules hold for later (packets waiting for ARP),
+     * counting each as {@link DropReason#SHUTDOWN_DISCARDED}.
      * Only call once the link agents have stopped.
      *
      * @return how many were discarded
@@ -130,6 +131,10 @@ public final class IpAgent implements Agent
         for (final DescriptorRing ring : fromLinks)
         {
             discarded += ring.discardAll(pool, counters);
+        }
+        for (final ProtocolModule module : modules)
+        {
+            discarded += module.discardHeld();
         }
         return discarded;
     }

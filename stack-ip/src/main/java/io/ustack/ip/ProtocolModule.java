@@ -32,4 +32,15 @@ public interface ProtocolModule
      * @return work done (0 when idle)
      */
     int doWork(long nowNs);
+
+    /**
+     * Frees the packet buffers the module still holds for later (e.g. packets waiting for ARP), counting each as
+     * {@link io.ustack.api.counter.DropReason#SHUTDOWN_DISCARDED}. Called once the stack's agents have stopped.
+     *
+     * @return how many were freed
+     */
+    default int discardHeld()
+    {
+        return 0;
+    }
 }

@@ -424,6 +424,26 @@ public final class ArpModule implements ProtocolModule, NeighbourResolver
         }
     }
 
+    /** The stack stopped: packets still waiting for an answer are freed, counted as discarded at shutdown. */
+    @Override
+    public int discardHeld()
+    {
+        int discarded = 0;
+        for (int e = 0; e < cache.size(); e++)
+        {
+            final NeighbourEntry entry = cache.entryAt(e);
+            final EthernetOutput output = interfaces.get(entry.interfaceIndex).output();
+            for (int i = 0; i < entry.heldCount(); i++)
+            {
+                output.abandon(entry.heldBuffer(i));
+                counters.drop(DropReason.SHUTDOWN_DISCARDED);
+                discarded++;
+            }
+            entry.clearHeld();
+        }
+        return discarded;
+    }
+
     /**
      * {@code arpMaxRetries} requests went unanswered: remove the entry; an INCOMPLETE one hands its packets, in
      * order, to the unresolved handler (which reports "host unreachable" to their senders and frees them).

@@ -92,6 +92,12 @@ final class NeighbourCache
         free[freeCount++] = entry;
     }
 
+    /** Entry {@code i} of the {@link #size()} entries, in no particular order. */
+    NeighbourEntry entryAt(final int i)
+    {
+        return entries[i];
+    }
+
     /** Puts an entry on the timer list (no effect when it is on it already). */
     void startAsking(final NeighbourEntry entry)
     {

@@ -298,6 +298,21 @@ class ArpModuleTest
         }
 
         @Test
+        @DisplayName("packets still waiting for an answer when the stack stops are freed and counted as discarded")
+        void heldPacketsFreedAtShutdown()
+        {
+            try (ArpHarness h = new ArpHarness(StackConfig.builder().build(), 16).started())
+            {
+                h.resolve(0, PEER_IP, 1);
+                h.resolve(0, PEER_IP, 2);
+                h.resolve(1, Ipv4Address.parse("198.18.1.9"), 3);
+                assertEquals(3, h.arp.discardHeld());
+                assertEquals(3, h.counters.drops(DropReason.SHUTDOWN_DISCARDED));
+                assertEquals(0, h.arp.discardHeld(), "each is freed once");
+            } // the harness checks that no buffer is left held
+        }
+
+        @Test
         @DisplayName("RFC 1122 §2.3.2.1: requests repeat each interval; after arpMaxRetries the held packets fail in order")
         void retriesThenFailure()
         {
