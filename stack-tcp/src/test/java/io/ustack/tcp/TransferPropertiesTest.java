@@ -1,5 +1,6 @@
 package io.ustack.tcp;
 
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
@@ -14,6 +15,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Whatever the impairments and sizes, a one-way transfer arrives exactly and every control block is freed. */
 class TransferPropertiesTest
 {
+    /** The sample jqwik shrank a CI failure to: an empty transfer under loss, its id asked about after close. */
+    @Example
+    void emptyTransferUnderLossClosesCleanly()
+    {
+        anyImpairmentDeliversExactly(2, 4, 8, 6, 0);
+    }
+
     @Property(tries = 40)
     void anyImpairmentDeliversExactly(@ForAll @LongRange(min = 1, max = 1_000_000) final long seed,
         @ForAll @IntRange(min = 0, max = 15) final int lossPercent,
@@ -34,7 +42,8 @@ class TransferPropertiesTest
         final boolean done = net.run(now ->
         {
             boolean progress = false;
-            if (state[0] < size && net.a.state(client) == TcpState.ESTABLISHED)
+            // state[0] is -1 once an empty transfer closed: the id is the engine's again, never asked about
+            if (state[0] >= 0 && state[0] < size && net.a.state(client) == TcpState.ESTABLISHED)
             {
                 final int n = net.a.write(client, src, state[0], size - state[0], now);
                 state[0] += Math.max(0, n);
