@@ -36,6 +36,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @DisplayName("TCP callbacks on the stack thread between two threaded stacks")
 class TcpCallbacksOverInMemoryWireTest
 {
+    /**
+     * Each client blocks in read while its writer runs: they need threads of their own. The common pool has one
+     * thread on a 2-CPU machine, and on JDK 25 a client blocked there starved its own writer.
+     */
+    private static final java.util.concurrent.ExecutorService CLIENT_THREADS =
+        java.util.concurrent.Executors.newCachedThreadPool(r ->
+        {
+            final Thread thread = new Thread(r, "callback-test-client");
+            thread.setDaemon(true);
+            return thread;
+        });
+
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final int CLIENTS = 8;
     private static final int BYTES = 2 << 20;
@@ -92,7 +104,7 @@ class TcpCallbacksOverInMemoryWireTest
             for (int i = 0; i < CLIENTS; i++)
             {
                 final int seed = i;
-                clients.add(CompletableFuture.runAsync(() -> echoOnce(stacks, seed)));
+                clients.add(CompletableFuture.runAsync(() -> echoOnce(stacks, seed), CLIENT_THREADS));
             }
             for (final CompletableFuture<Void> client : clients)
             {
@@ -129,7 +141,7 @@ class TcpCallbacksOverInMemoryWireTest
                 {
                     throw new IllegalStateException(e);
                 }
-            });
+            }, CLIENT_THREADS);
             final ByteArrayOutputStream back = new ByteArrayOutputStream(BYTES);
             final ByteBuffer chunk = ByteBuffer.allocate(64 * 1024);
             while (socket.read(chunk.clear(), WAIT) >= 0)
