@@ -41,10 +41,21 @@ class TcpSelectorOverInMemoryWireTest
         try (TwoStacks stacks = new TwoStacks(mode, TcpSettings.builder().mslNs(50_000_000L).build());
             TcpListener listener = stacks.b.tcp().listen(0, 7007, 256))
         {
-            final CompletableFuture<Integer> served = CompletableFuture.supplyAsync(() -> serve(stacks, listener));
-            final int verified = runClients(stacks);
-            assertEquals(CONNECTIONS, verified, "every client got its own bytes back");
-            assertEquals(CONNECTIONS, served.get(60, TimeUnit.SECONDS), "the server saw every connection end");
+            // The server gets a thread of its own: the common pool may have one thread, busy elsewhere.
+            final java.util.concurrent.ExecutorService serverThread =
+                java.util.concurrent.Executors.newSingleThreadExecutor();
+            try
+            {
+                final CompletableFuture<Integer> served =
+                    CompletableFuture.supplyAsync(() -> serve(stacks, listener), serverThread);
+                final int verified = runClients(stacks);
+                assertEquals(CONNECTIONS, verified, "every client got its own bytes back");
+                assertEquals(CONNECTIONS, served.get(60, TimeUnit.SECONDS), "the server saw every connection end");
+            }
+            finally
+            {
+                serverThread.shutdownNow();
+            }
         }
     }
 
