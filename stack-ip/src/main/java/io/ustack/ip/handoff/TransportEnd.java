@@ -27,7 +27,6 @@ public final class TransportEnd
 
     private final PacketBufferPool pool;
     private final DescriptorRing toTransport;
-    private final DescriptorRing fromTransport;
     private final StackCounters counters;
     private final Ipv4SenderProxy sender;
     private final IcmpErrorsProxy icmpErrors;
@@ -46,7 +45,6 @@ public final class TransportEnd
     {
         this.pool = pool;
         this.toTransport = toTransport;
-        this.fromTransport = fromTransport;
         this.counters = counters;
         this.sender = new Ipv4SenderProxy(pool, fromTransport, counters, ipv4);
         this.icmpErrors = new IcmpErrorsProxy(pool, fromTransport, counters);
@@ -61,12 +59,6 @@ public final class TransportEnd
         }
         this.transport = transport;
         transport.onAttach(sender, icmpErrors);
-    }
-
-    /** The ICMP errors proxy handed to the transport (for tests). */
-    IcmpErrors icmpErrors()
-    {
-        return icmpErrors;
     }
 
     /**
@@ -87,12 +79,6 @@ public final class TransportEnd
     public int discardPending()
     {
         return toTransport.discardAll(pool, counters);
-    }
-
-    /** Descriptors queued towards the network agent, not yet taken. */
-    public int pendingOutbound()
-    {
-        return fromTransport.size();
     }
 
     private final class Inbox implements DescriptorHandler
