@@ -401,8 +401,7 @@ public final class TcpSocketLayer implements TransportProtocol, TcpSockets, TcpE
         final TcpSocketImpl socket = byConnId[connId];
         if (socket != null && socket.phase == TcpSocketImpl.CONNECTING)
         {
-            socket.established = true;
-            socket.phase = TcpSocketImpl.OPEN;
+            socket.onEstablished();
         }
     }
 
@@ -450,6 +449,7 @@ public final class TcpSocketLayer implements TransportProtocol, TcpSockets, TcpE
                 socket.phase = TcpSocketImpl.OPEN;
             }
             listener.ready.offer(socket);
+            listener.onAcceptable();
         }
         return work;
     }
