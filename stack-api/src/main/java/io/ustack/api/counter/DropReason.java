@@ -12,7 +12,7 @@ package io.ustack.api.counter;
  *       remove or renumber: that would change what existing ids, and the counters' order in the file, mean.</li>
  *   <li>Two branches that each appended a reason may have taken the same id: when merging, keep both and renumber
  *       the later one. {@code DropReasonIdsTest} fails on a duplicate id, on an id out of order, and on any change
- *       to the ids frozen there; add each new reason to its frozen table once it is merged.</li>
+ *       to the ids frozen there; add each new reason to the end of its frozen table in the same change.</li>
  *   <li>A reason no longer used stays, with its id, documented as retired.</li>
  * </ul>
  */
@@ -161,6 +161,8 @@ public enum DropReason
     TCP_PAWS_REJECTED(2065, Layer.TCP, "TCP timestamp older than TS.Recent (PAWS)"),
 
     // ---- appended after the ids were frozen: any layer, the next id, at the end (see the class javadoc) --------
+    /** A packet for a new neighbour found the cache full of static and still-asking entries (none evictable). */
+    ARP_CACHE_FULL(2066, Layer.IP, "ARP neighbour cache full"),
     ;
 
     private final int typeId;

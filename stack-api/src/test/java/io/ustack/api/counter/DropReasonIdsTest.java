@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * {@link DropReason} ids are stable: the reasons that existed when ids became explicit keep the ids they had
  * ({@code 2000 + position} then), every id is unique, and new reasons are appended with increasing ids. The frozen
- * table below is append-only too: add a reason here once its branch is merged.
+ * table below is append-only too: a new reason is added at its end in the same change.
  */
 @DisplayName("DropReason type ids")
 class DropReasonIdsTest
@@ -89,6 +89,7 @@ class DropReasonIdsTest
         "TCP_NO_ACK", // 2063
         "TCP_RECEIVE_RANGES_FULL", // 2064
         "TCP_PAWS_REJECTED", // 2065
+        "ARP_CACHE_FULL", // 2066
     };
 
     @Test
