@@ -1,5 +1,6 @@
 package io.ustack.cli;
 
+import io.ustack.api.socket.TcpConnectionStats;
 import io.ustack.api.socket.TcpSocket;
 import org.agrona.concurrent.NanoClock;
 
@@ -12,9 +13,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * A cwnd/RTT time series of one connection for plots: a thread samples the connection's statistics every
- * {@code intervalMs} and appends a CSV row ({@link #HEADER}); times are seconds since the series started, windows
- * in bytes, RTTs in microseconds. Used for the sending end of the demo's transfer.
+ * A cwnd/RTT time series of one connection for plots: a thread samples the connection's statistics
+ * ({@link TcpSocket#stats()}) every {@code intervalMs} and appends a CSV row ({@link #HEADER}); times are seconds
+ * since the series started, windows in bytes, RTTs in microseconds. Used for the sending end of the demo's
+ * transfer.
  */
 final class CwndSeries implements AutoCloseable
 {
@@ -75,16 +77,23 @@ final class CwndSeries implements AutoCloseable
         }
     }
 
-    /** One row: now and the connection's statistics. Only the sampler thread (and close, after it) calls this. */
+    /**
+     * One row: now and the connection's statistics; none while the stack has published none yet. Only the sampler
+     * thread (and close, after it) calls this.
+     */
     private void sample()
     {
-        final SsInfo info = new SsInfo(socket.info());
+        final TcpConnectionStats stats = socket.stats();
+        if (stats == null)
+        {
+            return;
+        }
         final double seconds = (clock.nanoTime() - startNs) / 1e9;
         try
         {
-            writer.write(String.format("%.3f,%s,%d,%d,%d,%d,%d,%d,%d", seconds, info.state(), info.value("cwnd"),
-                info.value("ssthresh"), info.value("srtt"), info.value("rttvar"), info.value("rto"),
-                info.value("bytes_acked"), info.value("retrans")));
+            writer.write(String.format("%.3f,%s,%d,%d,%d,%d,%d,%d,%d", seconds, stats.state(), stats.cwndBytes(),
+                stats.ssthreshBytes(), stats.srttUs(), stats.rttvarUs(), stats.rtoMs(), stats.bytesAcked(),
+                stats.retransmits()));
             writer.newLine();
             samples++;
         }

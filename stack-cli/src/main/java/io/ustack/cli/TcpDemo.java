@@ -2,6 +2,7 @@ package io.ustack.cli;
 
 import io.ustack.api.counter.CounterDescriptor;
 import io.ustack.api.net.Ipv4Address;
+import io.ustack.api.socket.TcpConnectionStats;
 import io.ustack.api.socket.TcpListener;
 import io.ustack.api.socket.TcpSocket;
 import io.ustack.runtime.Stack;
@@ -151,10 +152,16 @@ final class TcpDemo
     private static void awaitAcked(final TcpSocket client, final long bytes) throws InterruptedException
     {
         final long deadlineNs = System.nanoTime() + 1_000_000_000L;
-        while (new SsInfo(client.info()).value("bytes_acked") < bytes && System.nanoTime() - deadlineNs < 0)
+        while (bytesAcked(client) < bytes && System.nanoTime() - deadlineNs < 0)
         {
             Thread.sleep(1);
         }
+    }
+
+    private static long bytesAcked(final TcpSocket socket)
+    {
+        final TcpConnectionStats stats = socket.stats();
+        return stats == null ? -1 : stats.bytesAcked();
     }
 
     /** The sender thread: seeded bytes in 64 KiB writes, then a FIN; returns the SHA-256 or the exception. */

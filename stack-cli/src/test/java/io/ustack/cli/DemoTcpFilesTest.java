@@ -84,7 +84,10 @@ class DemoTcpFilesTest
         assertTrue(truncated > TCP_BYTES / 1500, "data segments cut at the snap length: " + truncated);
     }
 
-    /** Header, then rows of nine columns; time, bytes acked and retransmits never go down; the end is all acked. */
+    /**
+     * Header, then rows of nine columns; time, bytes acked and retransmits never go down; srtt and rto are set once
+     * something is acked; the end is all acked.
+     */
     private static void checkSeries(final Path series) throws Exception
     {
         final List<String> lines = Files.readAllLines(series);
@@ -103,7 +106,7 @@ class DemoTcpFilesTest
             assertTrue(cells[1].matches("[A-Z0-9_-]+"), "a TCP state: " + line);
             for (int i = 2; i < cells.length; i++)
             {
-                assertTrue(Long.parseLong(cells[i]) >= 0, "column " + i + " read from the summary: " + line);
+                assertTrue(Long.parseLong(cells[i]) >= 0, "column " + i + " from the connection's stats: " + line);
             }
             final long acked = Long.parseLong(cells[7]);
             final long retransmits = Long.parseLong(cells[8]);
@@ -111,6 +114,11 @@ class DemoTcpFilesTest
             if ("ESTABLISHED".equals(cells[1]))
             {
                 assertTrue(Long.parseLong(cells[2]) > 0, "an open connection has a congestion window: " + line);
+            }
+            if (acked > 0)
+            {
+                assertTrue(Long.parseLong(cells[4]) > 0 && Long.parseLong(cells[6]) > 0,
+                    "once bytes are acked there is an RTT sample, so srtt and rto are set: " + line);
             }
             lastTime = time;
             lastAcked = acked;

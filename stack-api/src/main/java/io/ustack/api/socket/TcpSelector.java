@@ -14,6 +14,11 @@ import java.time.Duration;
  * out, the peer's FIN) is ready for {@link #OP_READ} and {@link #OP_WRITE}, so the next call reports what happened.
  * Closed sockets and listeners, and cancelled keys, leave the set at the next selection.
  *
+ * <p>Waiting costs no CPU: {@link #select(Duration)} parks its thread, and the stack's thread wakes it when it makes
+ * a registered socket or listener ready for an operation in its interest set (bytes arrived or left, the stream
+ * ended, a connection completed, failed or can be accepted). A socket or listener is watched by one selector at a
+ * time: cancel its key in one before registering it with another.
+ *
  * <p>Threading: every method but {@link #wakeup()} belongs to one application thread (the selecting one).
  * {@link #wakeup()} may be called from any thread. In {@code SHARED} and {@code DEDICATED} mode the stack moves bytes
  * on its own threads while {@link #select(Duration)} waits; in {@code INVOKER} mode nothing moves unless the caller
@@ -37,7 +42,7 @@ public interface TcpSelector extends AutoCloseable
      * @param interest   any of {@link #OP_CONNECT}, {@link #OP_READ}, {@link #OP_WRITE} (0 to watch nothing for now)
      * @param attachment the application's object for this registration, or null
      * @throws IllegalArgumentException when {@code interest} holds {@link #OP_ACCEPT} or an unknown bit, or the
-     *                                  socket is already registered here
+     *                                  socket is already registered here or with another selector
      * @throws java.nio.channels.ClosedChannelException when the socket or this selector is closed
      */
     TcpSelectionKey register(TcpSocket socket, int interest, Object attachment) throws IOException;
@@ -46,7 +51,7 @@ public interface TcpSelector extends AutoCloseable
      * Watches a listener for {@link #OP_ACCEPT}.
      *
      * @throws IllegalArgumentException when {@code interest} holds a bit other than {@link #OP_ACCEPT}, or the
-     *                                  listener is already registered here
+     *                                  listener is already registered here or with another selector
      * @throws java.nio.channels.ClosedChannelException when the listener or this selector is closed
      */
     TcpSelectionKey register(TcpListener listener, int interest, Object attachment) throws IOException;

@@ -77,4 +77,24 @@ public interface TcpSockets
 
     /** {@link #listen(int, int, int)} whose accepted connections start with {@code options}. */
     TcpListener listen(int address, int port, int backlog, TcpSocketOptions options) throws IOException;
+
+    /**
+     * {@link #connect(int, int, TcpHandler)} with socket options in place before the SYN. In callback style
+     * {@link TcpConnection#close()} never waits, so SO_LINGER may be left off or set to zero (close then resets the
+     * connection, as {@link TcpConnection#abort()} does) but not to a time.
+     *
+     * @throws IllegalArgumentException when a policy named in {@code options} is not installed, or a linger time is
+     *                                  set
+     */
+    void connect(int address, int port, TcpHandler handler, TcpSocketOptions options) throws IOException;
+
+    /**
+     * {@link #listen(int, int, int, TcpAcceptHandler)} whose accepted connections start with {@code options}; the
+     * SO_LINGER rule of {@link #connect(int, int, TcpHandler, TcpSocketOptions)} applies.
+     *
+     * @throws IllegalArgumentException when a policy named in {@code options} is not installed, or a linger time is
+     *                                  set
+     */
+    TcpListener listen(int address, int port, int backlog, TcpAcceptHandler onAccept, TcpSocketOptions options)
+        throws IOException;
 }

@@ -149,10 +149,12 @@ public final class ArpModule implements ProtocolModule, NeighbourResolver
     /**
      * {@inheritDoc}
      *
-     * <p>Ownership: when this returns a MAC the caller still owns the buffer and sends it. When it returns -1 the
-     * buffer belongs to this resolver from then on: it is held and sent later, handed to the
-     * {@link UnresolvedPacketHandler}, or (queue full, cache full) freed at once and counted as
-     * {@link DropReason#ARP_HOLD_QUEUE_FULL}. Multicast next hops map to 01:00:5e + the low 23 bits (RFC 1112 §6.4).
+     * <p>Ownership: when this returns a MAC the caller still owns the buffer and sends it. Otherwise the buffer
+     * belongs to this resolver from then on: {@link #HELD}, it is sent later or handed to the
+     * {@link UnresolvedPacketHandler}; {@link #DROPPED}, it was freed at once and counted as
+     * {@link DropReason#ARP_HOLD_QUEUE_FULL} (the neighbour's queue is full) or {@link DropReason#ARP_CACHE_FULL}
+     * (no entry could be made for the neighbour). Multicast next hops map to 01:00:5e + the low 23 bits
+     * (RFC 1112 §6.4).
      */
     @Override
     public long resolveOrHold(final int interfaceIndex, final int nextHop, final int bufferId, final int frameLength,
@@ -192,19 +194,18 @@ public final class ArpModule implements ProtocolModule, NeighbourResolver
                 }
                 return entry.mac;
             }
-            hold(entry, networkInterface, bufferId, frameLength);
-            return -1;
+            return hold(entry, networkInterface, bufferId, frameLength);
         }
         entry = cache.add(interfaceIndex, nextHop);
         if (entry == null)
         {
+            // Every entry is static or still asking, so none may be evicted: no room to remember this neighbour.
             networkInterface.output().abandon(bufferId);
-            counters.drop(DropReason.ARP_HOLD_QUEUE_FULL);
-            return -1;
+            counters.drop(DropReason.ARP_CACHE_FULL);
+            return DROPPED;
         }
         ask(entry, networkInterface, MacAddress.BROADCAST, nowNs);
-        hold(entry, networkInterface, bufferId, frameLength);
-        return -1;
+        return hold(entry, networkInterface, bufferId, frameLength);
     }
 
     @Override
@@ -414,14 +415,17 @@ public final class ArpModule implements ProtocolModule, NeighbourResolver
         }
     }
 
-    private void hold(final NeighbourEntry entry, final NetworkInterface networkInterface, final int bufferId,
+    /** RFC 1122 §2.3.2.2: queue the packet on its neighbour's entry, or drop it when the (bounded) queue is full. */
+    private long hold(final NeighbourEntry entry, final NetworkInterface networkInterface, final int bufferId,
         final int frameLength)
     {
         if (!entry.hold(bufferId, frameLength, queuePerNeighbour))
         {
             networkInterface.output().abandon(bufferId);
             counters.drop(DropReason.ARP_HOLD_QUEUE_FULL);
+            return DROPPED;
         }
+        return HELD;
     }
 
     /** The stack stopped: packets still waiting for an answer are freed, counted as discarded at shutdown. */

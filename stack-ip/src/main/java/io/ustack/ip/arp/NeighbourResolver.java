@@ -6,11 +6,17 @@ package io.ustack.ip.arp;
  */
 public interface NeighbourResolver
 {
+    /** {@link #resolveOrHold} result: the packet is held until the neighbour answers (or the resolver gives up). */
+    long HELD = -1;
+    /** {@link #resolveOrHold} result: the packet could not be held (its queue or the cache is full); freed, counted. */
+    long DROPPED = -2;
+
     /**
-     * The MAC of {@code nextHop} on interface {@code interfaceIndex}, or -1 when it is not known yet: then the
-     * resolver takes the packet (a complete frame in {@code bufferId} at offset 0, {@code frameLength} bytes, its
-     * destination MAC still to fill) and sends it when the answer comes, or gives it to the
-     * {@link UnresolvedPacketHandler} when it gives up. Broadcast next hops resolve to ff:ff:ff:ff:ff:ff at once.
+     * The MAC of {@code nextHop} on interface {@code interfaceIndex} (48 bits, so never negative), or, when it is not
+     * known yet, {@link #HELD} or {@link #DROPPED}. On either of those the resolver has taken the packet (a complete
+     * frame in {@code bufferId} at offset 0, {@code frameLength} bytes, its destination MAC still to fill): it sends
+     * a held one when the answer comes, or gives it to the {@link UnresolvedPacketHandler} when it gives up; a
+     * dropped one is already freed and counted. Broadcast next hops resolve to ff:ff:ff:ff:ff:ff at once.
      */
     long resolveOrHold(int interfaceIndex, int nextHop, int bufferId, int frameLength, long nowNs);
 

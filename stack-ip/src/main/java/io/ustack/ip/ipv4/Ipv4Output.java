@@ -250,9 +250,13 @@ final class Ipv4Output
         if (!broadcast)
         {
             final long mac = resolver.resolveOrHold(interfaceIndex, nextHop, bufferId, frameLength, nowNs);
-            if (mac < 0)
+            if (mac == NeighbourResolver.HELD)
             {
                 return QUEUED_FOR_RESOLUTION;
+            }
+            if (mac == NeighbourResolver.DROPPED)
+            {
+                return NO_BUFFER; // the resolver could not hold it: freed and counted there
             }
             MacAddress.write(output.buffer(bufferId), EthernetFrame.DESTINATION_OFFSET, mac);
         }

@@ -24,7 +24,10 @@ public interface Ipv4Sender
     int NO_ROUTE = -1;
     /** {@link #send} result: DF set and larger than the path MTU ({@link #pathMtu} says how large may go). */
     int TOO_BIG = -2;
-    /** {@link #send} result: no packet buffer (e.g. for fragments) or the ring to the link is full. */
+    /**
+     * {@link #send} result: no packet buffer (e.g. for fragments), the ring to the link is full, or ARP could not hold
+     * the packet while it resolves the next hop (that neighbour's queue, or the neighbour cache, is full).
+     */
     int NO_BUFFER = -3;
     /** {@link #send} result: the datagram would exceed 65,535 bytes. */
     int TOO_LONG = -4;

@@ -245,7 +245,7 @@ class ArpModuleTest
         {
             try (ArpHarness h = new ArpHarness().started())
             {
-                assertEquals(-1, h.resolve(0, PEER_IP, 1));
+                assertEquals(NeighbourResolver.HELD, h.resolve(0, PEER_IP, 1));
                 final byte[] request = h.nextSent(0);
                 assertNotNull(request);
                 assertEquals(BROADCAST, destinationOf(request));
@@ -257,8 +257,8 @@ class ArpModuleTest
                 assertEquals(PEER_IP, packet.targetProtocolAddress());
                 assertEquals(3, h.counters.get(CounterDescriptor.ARP_REQUESTS_SENT), "2 gratuitous and this one");
 
-                assertEquals(-1, h.resolve(0, PEER_IP, 2));
-                assertEquals(-1, h.resolve(0, PEER_IP, 3));
+                assertEquals(NeighbourResolver.HELD, h.resolve(0, PEER_IP, 2));
+                assertEquals(NeighbourResolver.HELD, h.resolve(0, PEER_IP, 3));
                 assertNull(h.nextSent(0), "one request per interval, not one per packet");
                 assertEquals(NeighbourState.INCOMPLETE, h.arp.state(0, PEER_IP));
                 assertEquals(3, h.pool.inUse(), "the three packets are held");
@@ -285,10 +285,11 @@ class ArpModuleTest
             final StackConfig config = StackConfig.builder().arpQueuePerNeighbour(2).build();
             try (ArpHarness h = new ArpHarness(config, 16).started())
             {
-                assertEquals(-1, h.resolve(0, PEER_IP, 1));
-                assertEquals(-1, h.resolve(0, PEER_IP, 2));
-                assertEquals(-1, h.resolve(0, PEER_IP, 3));
+                assertEquals(NeighbourResolver.HELD, h.resolve(0, PEER_IP, 1));
+                assertEquals(NeighbourResolver.HELD, h.resolve(0, PEER_IP, 2));
+                assertEquals(NeighbourResolver.DROPPED, h.resolve(0, PEER_IP, 3));
                 assertEquals(1, h.counters.drops(DropReason.ARP_HOLD_QUEUE_FULL));
+                assertEquals(0, h.counters.drops(DropReason.ARP_CACHE_FULL), "the cache had room");
                 h.drainSent(0);
                 assertEquals(2, h.pool.inUse(), "the third buffer was freed at once");
                 h.receive(0, arpFrame(MAC0, OPERATION_REPLY, PEER_MAC, PEER_IP, MAC0, IP0));
@@ -345,7 +346,7 @@ class ArpModuleTest
                 assertEquals(2, h.counters.drops(DropReason.ARP_RESOLUTION_FAILED));
                 assertNull(h.arp.state(0, PEER_IP), "entry dropped");
 
-                assertEquals(-1, h.resolve(0, PEER_IP, 3), "a later packet starts afresh");
+                assertEquals(NeighbourResolver.HELD, h.resolve(0, PEER_IP, 3), "a later packet starts afresh");
                 assertNotNull(h.nextSent(0));
                 h.receive(0, arpFrame(MAC0, OPERATION_REPLY, PEER_MAC, PEER_IP, MAC0, IP0));
                 assertEquals(3, markerOf(h.nextSent(0)));
@@ -360,7 +361,7 @@ class ArpModuleTest
             {
                 h.receive(0, arpFrame(BROADCAST, OPERATION_REQUEST, PEER_MAC, PEER_IP, 0, IP0));
                 h.drainSent(0);
-                assertEquals(-1, h.resolve(1, PEER_IP, 7));
+                assertEquals(NeighbourResolver.HELD, h.resolve(1, PEER_IP, 7));
                 assertNull(h.nextSent(0));
                 final ArpPacket request = decode(h.nextSent(1));
                 assertEquals(IP1, request.senderProtocolAddress());
@@ -395,12 +396,31 @@ class ArpModuleTest
                 h.receive(0, arpFrame(MAC0, OPERATION_REPLY, OTHER_MAC, OTHER_IP, MAC0, IP0));
                 h.advanceMs(1);
                 final int third = Ipv4Address.parse("198.18.0.4");
-                assertEquals(-1, h.resolve(0, third, 1));
+                assertEquals(NeighbourResolver.HELD, h.resolve(0, third, 1));
                 assertNull(h.arp.state(0, PEER_IP), "oldest evicted");
                 assertEquals(NeighbourState.REACHABLE, h.arp.state(0, OTHER_IP));
                 assertEquals(2, h.arp.cacheSize());
                 h.receive(0, arpFrame(MAC0, OPERATION_REPLY, 0x0200_0000_00DDL, third, MAC0, IP0));
                 assertEquals(2, h.drainSent(0).size(), "request and the released packet");
+            }
+        }
+
+        @Test
+        @DisplayName("a cache full of neighbours still being asked evicts none: the packet is dropped as ARP_CACHE_FULL")
+        void cacheFullOfPendingEntries()
+        {
+            try (ArpHarness h = new ArpHarness(StackConfig.builder().build(), 2).started())
+            {
+                assertEquals(NeighbourResolver.HELD, h.resolve(0, PEER_IP, 1));
+                assertEquals(NeighbourResolver.HELD, h.resolve(0, OTHER_IP, 2));
+                final int third = Ipv4Address.parse("198.18.0.4");
+                assertEquals(NeighbourResolver.DROPPED, h.resolve(0, third, 3));
+                assertEquals(1, h.counters.drops(DropReason.ARP_CACHE_FULL));
+                assertEquals(0, h.counters.drops(DropReason.ARP_HOLD_QUEUE_FULL), "no queue was full");
+                assertNull(h.arp.state(0, third), "not remembered");
+                assertEquals(2, h.drainSent(0).size(), "requests for the two pending neighbours only");
+                assertEquals(2, h.pool.inUse(), "the dropped packet's buffer was freed at once");
+                assertEquals(2, h.arp.discardHeld(), "the two held packets, freed as the stack stops");
             }
         }
     }
@@ -472,7 +492,7 @@ class ArpModuleTest
                 assertNull(h.arp.state(0, PEER_IP), "removed after arpMaxRetries unanswered requests");
                 assertTrue(h.unresolved.isEmpty(), "it held no packets");
 
-                assertEquals(-1, h.resolve(0, PEER_IP, 4), "next use resolves afresh");
+                assertEquals(NeighbourResolver.HELD, h.resolve(0, PEER_IP, 4), "next use resolves afresh");
                 assertEquals(BROADCAST, destinationOf(h.nextSent(0)));
                 h.receive(0, arpFrame(MAC0, OPERATION_REPLY, PEER_MAC, PEER_IP, MAC0, IP0));
                 assertEquals(4, markerOf(h.nextSent(0)));

@@ -259,6 +259,22 @@ class Ipv4OutputTest
     }
 
     @Test
+    @DisplayName("a packet ARP could not hold (queue or cache full) is NO_BUFFER, not queued, and not counted as sent")
+    void droppedByResolverIsNotQueued()
+    {
+        h.resolver.drop = true;
+        final long sentBefore = h.counters.get(CounterDescriptor.IPV4_SENT);
+        assertEquals(Ipv4Sender.NO_BUFFER, h.send(pattern(40, 2), PEER, UDP, 0, 0));
+        assertEquals(0, h.inUse(), "freed by the resolver, not held");
+        assertEquals(sentBefore, h.counters.get(CounterDescriptor.IPV4_SENT));
+        h.resolver.drop = false;
+        h.resolver.hold = true;
+        assertEquals(Ipv4Sender.QUEUED_FOR_RESOLUTION, h.send(pattern(40, 2), PEER, UDP, 0, 0));
+        assertEquals(sentBefore + 1, h.counters.get(CounterDescriptor.IPV4_SENT), "a held packet counts as sent");
+        h.resolver.giveUp(5); // frees it
+    }
+
+    @Test
     @DisplayName("RFC 1122 §3.2.2: of a held fragmented datagram only the first fragment draws the error")
     void unresolvedFragmentsReportOnce()
     {

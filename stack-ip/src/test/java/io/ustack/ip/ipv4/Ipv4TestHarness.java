@@ -270,6 +270,8 @@ final class Ipv4TestHarness
     final class FakeResolver implements NeighbourResolver
     {
         boolean hold;
+        /** Frees every packet as a full ARP queue or cache would, answering {@link NeighbourResolver#DROPPED}. */
+        boolean drop;
         final List<int[]> held = new ArrayList<>();
         final List<Integer> nextHops = new ArrayList<>();
         UnresolvedPacketHandler handler;
@@ -279,10 +281,15 @@ final class Ipv4TestHarness
             final int frameLength, final long nowNs)
         {
             nextHops.add(nextHop);
+            if (drop)
+            {
+                pool.release(bufferId);
+                return NeighbourResolver.DROPPED;
+            }
             if (hold)
             {
                 held.add(new int[]{bufferId, frameLength});
-                return -1;
+                return NeighbourResolver.HELD;
             }
             return PEER_MAC;
         }

@@ -4,6 +4,7 @@ import io.ustack.api.net.Ipv4Address;
 import io.ustack.api.socket.TcpCloseReason;
 import io.ustack.api.socket.TcpConnection;
 import io.ustack.api.socket.TcpHandler;
+import io.ustack.tcp.ConnectionOptions;
 import io.ustack.tcp.TcpError;
 import io.ustack.tcp.TcpModule;
 import org.agrona.DirectBuffer;
@@ -28,6 +29,10 @@ final class CallbackConnection implements TcpConnection
     /** Inside {@link io.ustack.api.socket.TcpHandler#onData}: close() waits until the bytes returned are consumed. */
     boolean inOnData;
     boolean closeAfterData;
+    /** What the active open starts with (set before the connect command), or null. */
+    ConnectionOptions options;
+    /** SO_LINGER 0: {@link #close()} resets the connection. */
+    boolean resetOnClose;
     private Object attachment;
     private int localAddress;
     private int localPort;
@@ -83,6 +88,10 @@ final class CallbackConnection implements TcpConnection
         if (inOnData)
         {
             closeAfterData = true;
+        }
+        else if (resetOnClose)
+        {
+            abort(); // SO_LINGER 0: RST, unsent bytes discarded (RFC 9293 §3.10.5)
         }
         else if (!released)
         {

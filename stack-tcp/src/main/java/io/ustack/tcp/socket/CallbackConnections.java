@@ -58,7 +58,7 @@ final class CallbackConnections
     /** A connect command from an application thread. */
     void onConnectCommand(final CallbackConnection c)
     {
-        final int connId = module.connect(c.remoteAddressWanted, c.remotePortWanted, 0, nowNs);
+        final int connId = module.connect(c.remoteAddressWanted, c.remotePortWanted, 0, nowNs, c.options);
         if (connId < 0)
         {
             c.released = true;
@@ -68,10 +68,15 @@ final class CallbackConnections
         attach(c, connId);
     }
 
-    /** A connection a callback listener's handshake completed. */
-    void onAccepted(final TcpAcceptHandler acceptHandler, final int connId)
+    /**
+     * A connection a callback listener's handshake completed (the engine gave it the listener's options already).
+     *
+     * @param resetOnClose the listener's SO_LINGER 0
+     */
+    void onAccepted(final TcpAcceptHandler acceptHandler, final int connId, final boolean resetOnClose)
     {
         final CallbackConnection c = new CallbackConnection(this, module, null);
+        c.resetOnClose = resetOnClose;
         attach(c, connId);
         c.connectedDelivered = true;
         try

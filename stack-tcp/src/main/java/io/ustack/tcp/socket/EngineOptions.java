@@ -42,4 +42,22 @@ final class EngineOptions
     {
         return options == null || options.linger() == null ? -1 : Waits.nanos(options.linger());
     }
+
+    /**
+     * Callback style: whether {@code close()} resets (SO_LINGER 0). A linger time is refused, since a callback's
+     * close runs on the stack's thread and cannot wait for the peer's ACK.
+     */
+    static boolean callbackResetOnClose(final TcpSocketOptions options)
+    {
+        if (options == null || options.linger() == null)
+        {
+            return false;
+        }
+        if (!options.linger().isZero())
+        {
+            throw new IllegalArgumentException("SO_LINGER " + options.linger() + " needs a close that waits; in " +
+                "callback style set linger to 0 (close resets) or leave it off (null)");
+        }
+        return true;
+    }
 }

@@ -1,5 +1,6 @@
 package io.ustack.tcp.socket;
 
+import io.ustack.api.socket.TcpSelector;
 import io.ustack.tcp.TcpError;
 import io.ustack.tcp.TcpModule;
 import io.ustack.tcp.TcpState;
@@ -82,6 +83,7 @@ final class SocketPump
             {
                 socket.cannotSend = true; // reset, timed out or closed: writeNow reports why
                 ring.discard();
+                socket.onReadinessChange(TcpSelector.OP_WRITE);
                 break;
             }
             ring.consumed(taken);
@@ -90,6 +92,10 @@ final class SocketPump
             {
                 break;
             }
+        }
+        if (moved > 0)
+        {
+            socket.onReadinessChange(TcpSelector.OP_WRITE); // room in the send ring
         }
         return moved;
     }
@@ -119,8 +125,13 @@ final class SocketPump
             if (n < 0 || module.state(connId) == TcpState.CLOSED)
             {
                 socket.eof = true; // after the last bytes were published: readers check the ring once more
+                socket.onReadinessChange(TcpSelector.OP_READ);
             }
             break;
+        }
+        if (moved > 0)
+        {
+            socket.onReadinessChange(TcpSelector.OP_READ);
         }
         return moved;
     }

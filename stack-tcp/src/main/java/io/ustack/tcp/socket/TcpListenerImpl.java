@@ -39,6 +39,8 @@ final class TcpListenerImpl implements TcpListener
     volatile String failure;
 
     private volatile boolean closed;
+    /** The selector key watching this listener, or null ({@link TcpSelectorImpl.Key#watch()} sets it). */
+    volatile TcpSelectorImpl.Key watch;
 
     // stack thread only
     int listenerId = -1;
@@ -94,6 +96,16 @@ final class TcpListenerImpl implements TcpListener
                 throw new InterruptedIOException("interrupted while accepting on port " + port);
             }
             Waits.idle(round, timeoutNs - waitedNs);
+        }
+    }
+
+    /** Stack thread: a connection joined {@link #ready}; wakes a selector waiting to accept. */
+    void onAcceptable()
+    {
+        final TcpSelectorImpl.Key key = watch;
+        if (key != null)
+        {
+            key.onChange(io.ustack.api.socket.TcpSelector.OP_ACCEPT);
         }
     }
 

@@ -10,15 +10,23 @@ import java.io.InterruptedIOException;
 import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 import java.util.concurrent.locks.LockSupport;
 
 /**
  * A level-triggered {@link TcpSelector}: each selection walks the registered keys and asks each socket or listener
  * what is ready from the volatile state the stack thread publishes (ring fill levels, phase, error, end of stream,
- * accept queue). Nothing is signalled by the stack thread, so selecting costs one pass over the keys and the stack's
- * data path is untouched; a waiting {@link #select(Duration)} repeats the pass with the same spin-yield-park backoff
- * the blocking socket calls use. Keys live in arrays that grow on registration only, so a selection allocates
- * nothing.
+ * accept queue). Keys live in arrays that grow on registration only, so a selection allocates nothing.
+ *
+ * <p>Waiting: a socket or listener points at the key watching it; when the stack thread changes something that key's
+ * interest covers (bytes in or out, end of stream, connected, ended, a connection to accept) it calls
+ * {@link #onReadiness()}, which raises {@link #signalled} and, on the raise only, unparks the {@link #waiter}. The
+ * waiting thread clears the flag, scans, and parks only while the flag is still down, for the whole remaining
+ * timeout: an idle selector costs no CPU, and a wakeup costs the stack thread one atomic exchange (nothing while
+ * the selector is busy and the flag already up). Both sides use full fences (exchange on the stack side, exchange and
+ * volatile read on this side), so a change the stack publishes before raising the flag is seen by the scan after the
+ * clear that takes it down.
  */
 final class TcpSelectorImpl implements TcpSelector
 {
@@ -30,8 +38,13 @@ final class TcpSelectorImpl implements TcpSelector
     private int keyCount;
     private int readyCount;
     private boolean closed;
+    /** Raised by the stack thread (and by {@link #wakeup()}) when a watched key may have become ready. */
+    private final AtomicBoolean signalled = new AtomicBoolean();
     private volatile boolean wakeupPending;
-    private volatile Thread selecting;
+    /** The thread inside {@link #select(Duration)}, or null. */
+    private volatile Thread waiter;
+    /** Times {@link #select(Duration)} went round its wait loop (scan, then park): how tests see it does not spin. */
+    private volatile long waitRounds;
 
     TcpSelectorImpl(final TcpSocketLayer layer)
     {
@@ -52,7 +65,7 @@ final class TcpSelectorImpl implements TcpSelector
         {
             throw new ClosedChannelException();
         }
-        return add(new Key(impl, null, interest, attachment));
+        return add(new Key(this, impl, null, interest, attachment));
     }
 
     @Override
@@ -69,7 +82,7 @@ final class TcpSelectorImpl implements TcpSelector
         {
             throw new ClosedChannelException();
         }
-        return add(new Key(null, impl, interest, attachment));
+        return add(new Key(this, null, impl, interest, attachment));
     }
 
     private Key add(final Key key) throws ClosedChannelException
@@ -87,6 +100,11 @@ final class TcpSelectorImpl implements TcpSelector
                 throw new IllegalArgumentException("already registered with this selector: change the interest " +
                     "of its key instead");
             }
+        }
+        if (!key.watch())
+        {
+            throw new IllegalArgumentException("already registered with another selector: a socket or listener " +
+                "is watched by one selector at a time, so cancel its key there first");
         }
         if (keyCount == keys.length)
         {
@@ -117,11 +135,13 @@ final class TcpSelectorImpl implements TcpSelector
         }
         final long timeoutNs = Waits.nanos(timeout);
         final long startNs = layer.clock().nanoTime();
-        selecting = Thread.currentThread();
+        waiter = Thread.currentThread();
         try
         {
-            for (int round = 0; ; round++)
+            while (true)
             {
+                waitRounds = waitRounds + 1;
+                signalled.getAndSet(false); // an exchange: sees whatever the stack published before raising it
                 final int n = scan();
                 if (n > 0 || wakeupPending)
                 {
@@ -137,13 +157,38 @@ final class TcpSelectorImpl implements TcpSelector
                 {
                     throw new InterruptedIOException("interrupted while selecting");
                 }
-                Waits.idle(round, timeoutNs - waitedNs);
+                if (!signalled.get())
+                {
+                    LockSupport.parkNanos(this, timeoutNs - waitedNs); // until onReadiness, wakeup or interrupt
+                }
             }
         }
         finally
         {
-            selecting = null;
+            waiter = null;
         }
+    }
+
+    /**
+     * Stack thread (or {@link #wakeup()}): something a key watches may have become ready. Unparks the waiting
+     * selector when this raises the flag; if the flag was already up the selector has yet to take it down and scan.
+     */
+    void onReadiness()
+    {
+        if (!signalled.getAndSet(true))
+        {
+            final Thread thread = waiter;
+            if (thread != null)
+            {
+                LockSupport.unpark(thread);
+            }
+        }
+    }
+
+    /** Test view: rounds of the wait loop so far. */
+    long waitRounds()
+    {
+        return waitRounds;
     }
 
     /** One pass: drops dead keys, records each live key's ready operations, collects the ready ones. */
@@ -155,6 +200,7 @@ final class TcpSelectorImpl implements TcpSelector
             final Key k = keys[i];
             if (!k.isValid())
             {
+                k.unwatch();
                 k.valid = false;
                 k.readyOps = 0;
                 keys[i] = keys[--keyCount];
@@ -189,11 +235,7 @@ final class TcpSelectorImpl implements TcpSelector
     public void wakeup()
     {
         wakeupPending = true;
-        final Thread waiter = selecting;
-        if (waiter != null)
-        {
-            LockSupport.unpark(waiter);
-        }
+        onReadiness();
     }
 
     @Override
@@ -212,6 +254,7 @@ final class TcpSelectorImpl implements TcpSelector
         closed = true;
         for (int i = 0; i < keyCount; i++)
         {
+            keys[i].unwatch();
             keys[i].valid = false;
             keys[i] = null;
         }
@@ -237,31 +280,72 @@ final class TcpSelectorImpl implements TcpSelector
         }
     }
 
-    /** One registration. */
-    private static final class Key implements TcpSelectionKey
+    /**
+     * One registration. The socket or listener points at it while it is valid ({@link #watch()}), so the stack thread
+     * can tell its selector about changes the interest set covers ({@link #onChange(int)}).
+     */
+    static final class Key implements TcpSelectionKey
     {
+        private static final AtomicReferenceFieldUpdater<TcpSocketImpl, Key> SOCKET_WATCH =
+            AtomicReferenceFieldUpdater.newUpdater(TcpSocketImpl.class, Key.class, "watch");
+        private static final AtomicReferenceFieldUpdater<TcpListenerImpl, Key> LISTENER_WATCH =
+            AtomicReferenceFieldUpdater.newUpdater(TcpListenerImpl.class, Key.class, "watch");
+
+        private final TcpSelectorImpl selector;
         private final TcpSocketImpl socket;
         private final TcpListenerImpl listener;
-        private int interest;
+        /** Volatile: the stack thread reads it to decide whether a change matters to this key. */
+        private volatile int interest;
         private int readyOps;
         private Object attachment;
         private boolean valid = true;
 
-        Key(final TcpSocketImpl socket, final TcpListenerImpl listener, final int interest, final Object attachment)
+        Key(final TcpSelectorImpl selector, final TcpSocketImpl socket, final TcpListenerImpl listener,
+            final int interest, final Object attachment)
         {
+            this.selector = selector;
             this.socket = socket;
             this.listener = listener;
             this.interest = interest;
             this.attachment = attachment;
         }
 
-        int poll()
+        /** Stack thread: {@code ops} may have become ready; wakes the selector if it watches any of them. */
+        void onChange(final int ops)
+        {
+            if ((interest & ops) != 0)
+            {
+                selector.onReadiness();
+            }
+        }
+
+        /** Points the socket or listener at this key; false when another selector's key already watches it. */
+        boolean watch()
+        {
+            return socket != null ? SOCKET_WATCH.compareAndSet(socket, null, this) :
+                LISTENER_WATCH.compareAndSet(listener, null, this);
+        }
+
+        void unwatch()
         {
             if (socket != null)
             {
-                return socket.readyOps(interest);
+                SOCKET_WATCH.compareAndSet(socket, this, null);
             }
-            return (interest & OP_ACCEPT) != 0 && !listener.ready.isEmpty() ? OP_ACCEPT : 0;
+            else
+            {
+                LISTENER_WATCH.compareAndSet(listener, this, null);
+            }
+        }
+
+        int poll()
+        {
+            final int watched = interest;
+            if (socket != null)
+            {
+                return socket.readyOps(watched);
+            }
+            return (watched & OP_ACCEPT) != 0 && !listener.ready.isEmpty() ? OP_ACCEPT : 0;
         }
 
         @Override
@@ -317,6 +401,7 @@ final class TcpSelectorImpl implements TcpSelector
         @Override
         public void cancel()
         {
+            unwatch();
             valid = false;
         }
 

@@ -35,6 +35,7 @@ final class TcpSocketImpl implements TcpSocket
     private static final long LINGER_SLACK_NS = 5_000_000_000L;
 
     private static final long INFO_WAIT_NS = 1_000_000_000L;
+    private static final int ALL_OPS = TcpSelector.OP_CONNECT | TcpSelector.OP_READ | TcpSelector.OP_WRITE;
 
     final SpscByteRing sendRing;
     final SpscByteRing receiveRing;
@@ -65,6 +66,8 @@ final class TcpSocketImpl implements TcpSocket
     /** How a lingering close ended: {@link #LINGER_PENDING}, {@link #LINGER_ACKED} or {@link #LINGER_RESET}. */
     volatile int lingerOutcome = LINGER_PENDING;
     volatile int infoVersion;
+    /** The selector key watching this socket, or null ({@link TcpSelectorImpl.Key#watch()} sets it). */
+    volatile TcpSelectorImpl.Key watch;
 
     // application side
     private volatile boolean closed;
@@ -431,11 +434,33 @@ final class TcpSocketImpl implements TcpSocket
         this.remotePort = remotePort;
     }
 
+    /** Stack thread: the handshake completed. */
+    void onEstablished()
+    {
+        established = true;
+        phase = OPEN;
+        onReadinessChange(ALL_OPS);
+    }
+
     /** Stack thread: the connection reached CLOSED ({@code error} is a {@link TcpError} code or NO_RESOURCES). */
     void onEnded(final int error)
     {
         this.error = error;
         this.phase = CLOSED;
+        onReadinessChange(ALL_OPS); // connect failed, or reads and writes now report what happened
+    }
+
+    /**
+     * Stack thread, after publishing a change: {@code ops} ({@link TcpSelector#OP_READ} ...) may have become ready,
+     * so a selector waiting on this socket for any of them is woken. One volatile read when nobody watches.
+     */
+    void onReadinessChange(final int ops)
+    {
+        final TcpSelectorImpl.Key key = watch;
+        if (key != null)
+        {
+            key.onChange(ops);
+        }
     }
 
     /** Stack thread: a fresh {@link #info} snapshot. */

@@ -175,7 +175,7 @@ public final class TcpSocketLayer implements TransportProtocol, TcpSockets, TcpE
     public TcpListener listen(final int address, final int port, final int backlog, final TcpSocketOptions options)
         throws IOException
     {
-        return listen(address, port, backlog, null, options);
+        return listenWith(address, port, backlog, null, options);
     }
 
     @Override
@@ -213,13 +213,24 @@ public final class TcpSocketLayer implements TransportProtocol, TcpSockets, TcpE
     @Override
     public void connect(final int address, final int port, final TcpHandler handler) throws IOException
     {
+        connect(address, port, handler, null);
+    }
+
+    @Override
+    public void connect(final int address, final int port, final TcpHandler handler, final TcpSocketOptions options)
+        throws IOException
+    {
         if (address == 0 || port < 1 || port > 0xFFFF || handler == null)
         {
             throw new IllegalArgumentException("connect needs a non-zero address, a port 1..65535 and a handler, " +
                 "not port " + port + " handler " + handler);
         }
+        final boolean resetOnClose = EngineOptions.callbackResetOnClose(options);
+        final ConnectionOptions engineOptions = EngineOptions.from(module, options);
         final int slot = reserveSlot();
         final CallbackConnection connection = new CallbackConnection(callbacks, module, handler);
+        connection.options = engineOptions;
+        connection.resetOnClose = resetOnClose;
         connection.remoteAddressWanted = address;
         connection.remotePortWanted = port;
         connection.slot = slot;
@@ -231,11 +242,24 @@ public final class TcpSocketLayer implements TransportProtocol, TcpSockets, TcpE
     public TcpListener listen(final int address, final int port, final int backlog, final TcpAcceptHandler onAccept)
         throws IOException
     {
-        return listen(address, port, backlog, onAccept, null);
+        return listenWith(address, port, backlog, onAccept, null);
     }
 
-    private TcpListener listen(final int address, final int port, final int backlog, final TcpAcceptHandler onAccept,
+    @Override
+    public TcpListener listen(final int address, final int port, final int backlog, final TcpAcceptHandler onAccept,
         final TcpSocketOptions options) throws IOException
+    {
+        if (onAccept == null)
+        {
+            throw new IllegalArgumentException("a callback listener needs an accept handler (for accept(), use " +
+                "listen(address, port, backlog, options))");
+        }
+        EngineOptions.callbackResetOnClose(options); // refuses a linger time before anything is opened
+        return listenWith(address, port, backlog, onAccept, options);
+    }
+
+    private TcpListener listenWith(final int address, final int port, final int backlog,
+        final TcpAcceptHandler onAccept, final TcpSocketOptions options) throws IOException
     {
         final ConnectionOptions engineOptions = EngineOptions.from(module, options);
         if (backlog < 1 || port < 1 || port > 0xFFFF)
@@ -401,8 +425,7 @@ public final class TcpSocketLayer implements TransportProtocol, TcpSockets, TcpE
         final TcpSocketImpl socket = byConnId[connId];
         if (socket != null && socket.phase == TcpSocketImpl.CONNECTING)
         {
-            socket.established = true;
-            socket.phase = TcpSocketImpl.OPEN;
+            socket.onEstablished();
         }
     }
 
@@ -431,7 +454,7 @@ public final class TcpSocketLayer implements TransportProtocol, TcpSockets, TcpE
             work++;
             if (listener.acceptHandler != null)
             {
-                callbacks.onAccepted(listener.acceptHandler, connId);
+                callbacks.onAccepted(listener.acceptHandler, connId, listener.lingerNs == 0);
                 continue;
             }
             final int slot = tryReserveSlot();
@@ -450,6 +473,7 @@ public final class TcpSocketLayer implements TransportProtocol, TcpSockets, TcpE
                 socket.phase = TcpSocketImpl.OPEN;
             }
             listener.ready.offer(socket);
+            listener.onAcceptable();
         }
         return work;
     }
