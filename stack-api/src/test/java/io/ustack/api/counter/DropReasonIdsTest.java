@@ -3,11 +3,8 @@ package io.ustack.api.counter;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -117,7 +114,7 @@ class DropReasonIdsTest
         insertedIds[0] = FIRST_ID + names.length;
         System.arraycopy(names, 0, inserted, 1, names.length);
         System.arraycopy(ids, 0, insertedIds, 1, ids.length);
-        assertMentions(problems(inserted, insertedIds), "append new reasons at the end");
+        assertMentions(problems(inserted, insertedIds), "append new constants at the end");
 
         final String[] swapped = names.clone();
         swapped[0] = names[1];
@@ -153,45 +150,6 @@ class DropReasonIdsTest
     /** What is wrong with reasons {@code names} (declaration order) carrying {@code ids}; empty when nothing is. */
     private static List<String> problems(final String[] names, final int[] ids)
     {
-        final List<String> problems = new ArrayList<>();
-        final Map<Integer, String> byId = new HashMap<>();
-        for (int i = 0; i < names.length; i++)
-        {
-            final String other = byId.putIfAbsent(ids[i], names[i]);
-            if (other != null)
-            {
-                problems.add(names[i] + " and " + other + " have the same id " + ids[i] + ": give the later one " +
-                    "the next free id");
-            }
-        }
-        final List<String> declared = Arrays.asList(names);
-        for (int i = 0; i < FROZEN.length; i++)
-        {
-            final int at = declared.indexOf(FROZEN[i]);
-            if (at < 0)
-            {
-                problems.add(FROZEN[i] + " is missing: reasons are never removed (keep it, documented as retired)");
-                continue;
-            }
-            if (ids[at] != FIRST_ID + i)
-            {
-                problems.add(FROZEN[i] + " has id " + ids[at] + ", frozen as " + (FIRST_ID + i) + ": ids never " +
-                    "change");
-            }
-            if (at != i)
-            {
-                problems.add(FROZEN[i] + " moved from place " + i + " to " + at + ": append new reasons at the end " +
-                    "of DropReason, never reorder or insert (the counters file lists them in this order)");
-            }
-        }
-        for (int i = Math.max(1, FROZEN.length); i < names.length; i++)
-        {
-            if (ids[i] <= ids[i - 1])
-            {
-                problems.add(names[i] + " has id " + ids[i] + ", not above " + names[i - 1] + "'s " + ids[i - 1] +
-                    ": append new reasons at the end with the next id");
-            }
-        }
-        return problems;
+        return FrozenIds.problems("DropReason", FROZEN, FIRST_ID, names, ids);
     }
 }
