@@ -72,7 +72,8 @@ class CounterDescriptorIdsTest
         for (final CounterDescriptor counter : CounterDescriptor.values())
         {
             assertTrue(counter.typeId() < lowestDropReasonId,
-                counter + " has id " + counter.typeId() + ", inside the drop reasons' range from " + lowestDropReasonId);
+                counter + " has id " + counter.typeId() + ", inside the drop reasons' range from " +
+                    lowestDropReasonId);
         }
     }
 }
