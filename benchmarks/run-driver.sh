@@ -7,7 +7,8 @@
 # Namespaces are named per run and removed on exit (also on failure or Ctrl-C). Results go to
 # benchmarks/results/<date>-driver.{env,txt}.
 #
-# Usage: benchmarks/run-driver.sh [--no-build] [--only frames|e2e] [--repeats N] [--seconds S]
+# Usage: benchmarks/run-driver.sh [--no-build] [--only frames|e2e] [--repeats N] [--seconds S] [--name NAME]
+# --name NAME writes benchmarks/results/<date>-NAME.{env,txt} instead (for experiments beside the reference run).
 # Extra JVM options for the harness JVMs (e.g. a JFR recording) go in $HARNESS_JVM_OPTS; extra options of the
 # end-to-end harness (e.g. --rx-ring V3, --tx-mode SENDMMSG) in $E2E_ARGS.
 set -euo pipefail
@@ -17,13 +18,16 @@ build=1
 only=all
 repeats=5
 seconds=2
+name=driver
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --no-build) build=0; shift ;;
         --only) only="$2"; shift 2 ;;
         --repeats) repeats="$2"; shift 2 ;;
         --seconds) seconds="$2"; shift 2 ;;
-        *) echo "unknown option $1 (--no-build, --only frames|e2e, --repeats N, --seconds S)" >&2; exit 2 ;;
+        --name) name="$2"; shift 2 ;;
+        *) echo "unknown option $1 (--no-build, --only frames|e2e, --repeats N, --seconds S, --name NAME)" >&2
+           exit 2 ;;
     esac
 done
 [[ $(id -u) -eq 0 ]] || { echo "needs root (network namespaces, AF_PACKET): run as root" >&2; exit 1; }
@@ -56,7 +60,7 @@ for pair in "$b ub" "$c kc" "$d kd"; do
 done
 
 results=benchmarks/results
-out="$results/$(date -u +%Y-%m-%d)-driver"
+out="$results/$(date -u +%Y-%m-%d)-$name"
 mkdir -p "$results"
 {
     echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"

@@ -4,6 +4,7 @@ import io.ustack.api.config.IdleStrategyKind;
 import io.ustack.api.socket.TcpListener;
 import io.ustack.bench.driver.Options;
 import io.ustack.link.packet.AfPacketConfig;
+import io.ustack.tcp.TcpSettings;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -32,6 +33,11 @@ import java.util.regex.Pattern;
  * kernel is measured: throughput with the stack's default idle strategy (back-off) and blocking socket calls,
  * latency with {@link IdleStrategyKind#BUSY_SPIN} and the client spinning on the socket (two spinning threads), and
  * again with one thread that polls the stack itself between its socket calls ({@code INVOKER}, run to completion).
+ *
+ * <p>Options for experiments: {@code --ack-policies A,B} measures both ustack throughputs once per ACK policy in
+ * every repeat, alternating (recorded as {@code "kernel -> ustack [B]"}; the first one keeps the plain label);
+ * {@code --buffer-bytes N} sets ustack's send and receive buffers (default 4 MiB); {@code --measure throughput} or
+ * {@code --measure latency} runs only that half.
  */
 public final class KernelComparisonHarness
 {
@@ -50,6 +56,10 @@ public final class KernelComparisonHarness
     private final String pairServerNs;
     private final double seconds;
     private final List<Process> processes = new ArrayList<>();
+    private List<String> ackPolicies = List.of(TcpSettings.builder().build().ackPolicy());
+    private int bufferBytes = 4 << 20;
+    private boolean throughput = true;
+    private boolean latency = true;
     private final Map<String, List<Double>> results = new LinkedHashMap<>();
     private AfPacketConfig link;
 
@@ -66,7 +76,8 @@ public final class KernelComparisonHarness
     public static void main(final String[] args) throws Exception
     {
         final Map<String, String> options = Options.parse(args, "--jar", "--iface", "--kernel-namespace",
-            "--pair-namespaces", "--repeats", "--seconds", "--rx-ring", "--tx-mode");
+            "--pair-namespaces", "--repeats", "--seconds", "--rx-ring", "--tx-mode", "--ack-policies", "--buffer-bytes",
+            "--measure");
         final String[] pair = Options.required(options, "--pair-namespaces").split(",");
         final KernelComparisonHarness harness = new KernelComparisonHarness(Options.required(options, "--jar"),
             Options.required(options, "--kernel-namespace"), pair[0], pair[1],
@@ -76,6 +87,19 @@ public final class KernelComparisonHarness
             .txMode(AfPacketConfig.TxMode.valueOf(options.getOrDefault("--tx-mode", "RING_SENDTO"))).build();
         System.out.println("ustack link: " + link);
         harness.link = link;
+        if (options.containsKey("--ack-policies"))
+        {
+            harness.ackPolicies = List.of(options.get("--ack-policies").split(","));
+        }
+        harness.bufferBytes = Integer.parseInt(options.getOrDefault("--buffer-bytes", Integer.toString(4 << 20)));
+        final String measure = options.getOrDefault("--measure", "all");
+        if (!List.of("all", "throughput", "latency").contains(measure))
+        {
+            throw new IllegalArgumentException("--measure must be all, throughput or latency, not " + measure);
+        }
+        harness.throughput = !measure.equals("latency");
+        harness.latency = !measure.equals("throughput");
+        System.out.println("ustack ACK policies: " + harness.ackPolicies + ", buffers: " + harness.bufferBytes);
         try
         {
             harness.run(Integer.parseInt(options.getOrDefault("--repeats", "5")));
@@ -89,7 +113,12 @@ public final class KernelComparisonHarness
 
     private UstackSide ustack(final IdleStrategyKind idle) throws IOException
     {
-        return new UstackSide(link, "198.18.0.1/24", 4 << 20, idle);
+        return ustack(idle, ackPolicies.get(0));
+    }
+
+    private UstackSide ustack(final IdleStrategyKind idle, final String ackPolicy) throws IOException
+    {
+        return new UstackSide(link, "198.18.0.1/24", bufferBytes, idle, ackPolicy);
     }
 
     private void run(final int repeats) throws Exception
@@ -118,46 +147,64 @@ public final class KernelComparisonHarness
         }
         for (int repeat = 1; repeat <= repeats; repeat++)
         {
-            try (UstackSide ustack = ustack(IdleStrategyKind.BACKOFF);
-                 TcpListener listener = ustack.listen(USTACK_PORT))
+            if (throughput)
             {
-                ustack.sendFor("198.18.0.2", SINK_PORT, seconds);
-                record("throughput Gbit/s", "ustack -> kernel", sinkGbps(kernelSink.readLine()));
-                System.out.println("  ustack sender: " + ustack.lastConnectionInfo());
-
-                final Process source = launch(kernelNs, "source", "198.18.0.1", Integer.toString(USTACK_PORT),
-                    Double.toString(seconds));
-                final long[] received = ustack.receiveAll(listener);
-                source.waitFor();
-                record("throughput Gbit/s", "kernel -> ustack", received[0] * 8 / (double)received[1]);
-                System.out.println("  ustack receiver: " + ustack.lastConnectionInfo());
+                for (final String ackPolicy : ackPolicies)
+                {
+                    measureUstackThroughput(ackPolicy, kernelSink);
+                }
+                launch(pairClientNs, "source", "198.18.1.2", Integer.toString(SINK_PORT), Double.toString(seconds))
+                    .waitFor();
+                record("throughput Gbit/s", "kernel -> kernel", sinkGbps(pairSink.readLine()));
+                if (iperf)
+                {
+                    record("throughput Gbit/s", "kernel -> kernel (iperf3)", iperfGbps());
+                }
             }
-
-            launch(pairClientNs, "source", "198.18.1.2", Integer.toString(SINK_PORT), Double.toString(seconds))
-                .waitFor();
-            record("throughput Gbit/s", "kernel -> kernel", sinkGbps(pairSink.readLine()));
-            if (iperf)
+            if (latency)
             {
-                record("throughput Gbit/s", "kernel -> kernel (iperf3)", iperfGbps());
+                measureLatency();
             }
-
-            try (UstackSide ustack = ustack(IdleStrategyKind.BUSY_SPIN))
-            {
-                final long[] ustackRtt = ustack.pingPong("198.18.0.2", ECHO_PORT, ROUND_TRIPS, 64);
-                record("64 B round trip p50 us", "ustack (busy-poll) -> kernel echo", ustackRtt[0] / 1e3);
-                record("64 B round trip p99 us", "ustack (busy-poll) -> kernel echo", ustackRtt[1] / 1e3);
-            }
-            try (UstackSide ustack = UstackSide.invoker(link, "198.18.0.1/24"))
-            {
-                final long[] ustackRtt = ustack.pingPongRunToCompletion("198.18.0.2", ECHO_PORT, ROUND_TRIPS, 64);
-                record("64 B round trip p50 us", "ustack (1 thread, busy-poll) -> kernel echo", ustackRtt[0] / 1e3);
-                record("64 B round trip p99 us", "ustack (1 thread, busy-poll) -> kernel echo", ustackRtt[1] / 1e3);
-            }
-            final double[] kernelRtt = kernelPingPong();
-            record("64 B round trip p50 us", "kernel -> kernel echo", kernelRtt[0]);
-            record("64 B round trip p99 us", "kernel -> kernel echo", kernelRtt[1]);
             System.out.printf(Locale.ROOT, "repeat %d/%d done%n", repeat, repeats);
         }
+    }
+
+    private void measureUstackThroughput(final String ackPolicy, final BufferedReader kernelSink) throws Exception
+    {
+        final String suffix = ackPolicy.equals(ackPolicies.get(0)) ? "" : " [" + ackPolicy + "]";
+        try (UstackSide ustack = ustack(IdleStrategyKind.BACKOFF, ackPolicy);
+             TcpListener listener = ustack.listen(USTACK_PORT))
+        {
+            ustack.sendFor("198.18.0.2", SINK_PORT, seconds);
+            record("throughput Gbit/s", "ustack -> kernel" + suffix, sinkGbps(kernelSink.readLine()));
+            System.out.println("  ustack sender: " + ustack.lastConnectionInfo());
+
+            final Process source = launch(kernelNs, "source", "198.18.0.1", Integer.toString(USTACK_PORT),
+                Double.toString(seconds));
+            final long[] received = ustack.receiveAll(listener);
+            source.waitFor();
+            record("throughput Gbit/s", "kernel -> ustack" + suffix, received[0] * 8 / (double)received[1]);
+            System.out.println("  ustack receiver: " + ustack.lastConnectionInfo());
+        }
+    }
+
+    private void measureLatency() throws Exception
+    {
+        try (UstackSide ustack = ustack(IdleStrategyKind.BUSY_SPIN))
+        {
+            final long[] ustackRtt = ustack.pingPong("198.18.0.2", ECHO_PORT, ROUND_TRIPS, 64);
+            record("64 B round trip p50 us", "ustack (busy-poll) -> kernel echo", ustackRtt[0] / 1e3);
+            record("64 B round trip p99 us", "ustack (busy-poll) -> kernel echo", ustackRtt[1] / 1e3);
+        }
+        try (UstackSide ustack = UstackSide.invoker(link, "198.18.0.1/24"))
+        {
+            final long[] ustackRtt = ustack.pingPongRunToCompletion("198.18.0.2", ECHO_PORT, ROUND_TRIPS, 64);
+            record("64 B round trip p50 us", "ustack (1 thread, busy-poll) -> kernel echo", ustackRtt[0] / 1e3);
+            record("64 B round trip p99 us", "ustack (1 thread, busy-poll) -> kernel echo", ustackRtt[1] / 1e3);
+        }
+        final double[] kernelRtt = kernelPingPong();
+        record("64 B round trip p50 us", "kernel -> kernel echo", kernelRtt[0]);
+        record("64 B round trip p99 us", "kernel -> kernel echo", kernelRtt[1]);
     }
 
     private double[] kernelPingPong() throws IOException, InterruptedException

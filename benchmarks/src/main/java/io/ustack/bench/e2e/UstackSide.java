@@ -32,19 +32,20 @@ final class UstackSide implements AutoCloseable
     private String lastInfo = "";
 
     UstackSide(final AfPacketConfig link, final String addressAndPrefix, final int bufferBytes,
-        final IdleStrategyKind idle) throws IOException
+        final IdleStrategyKind idle, final String ackPolicy) throws IOException
     {
-        this(link, addressAndPrefix, bufferBytes, ThreadingMode.SHARED, idle);
+        this(link, addressAndPrefix, bufferBytes, ThreadingMode.SHARED, idle, ackPolicy);
     }
 
     /** A stack the caller drives ({@link ThreadingMode#INVOKER}): for {@link #pingPongRunToCompletion}. */
     static UstackSide invoker(final AfPacketConfig link, final String addressAndPrefix) throws IOException
     {
-        return new UstackSide(link, addressAndPrefix, 1 << 16, ThreadingMode.INVOKER, IdleStrategyKind.BUSY_SPIN);
+        return new UstackSide(link, addressAndPrefix, 1 << 16, ThreadingMode.INVOKER, IdleStrategyKind.BUSY_SPIN,
+            TcpSettings.builder().build().ackPolicy());
     }
 
     private UstackSide(final AfPacketConfig link, final String addressAndPrefix, final int bufferBytes,
-        final ThreadingMode threading, final IdleStrategyKind idle) throws IOException
+        final ThreadingMode threading, final IdleStrategyKind idle, final String ackPolicy) throws IOException
     {
         final AfPacketEndpoint endpoint = AfPacketEndpoint.open(link);
         try
@@ -52,7 +53,8 @@ final class UstackSide implements AutoCloseable
             stack = Stack.builder(StackConfig.builder().name("bench").threadingMode(threading)
                     .idleStrategy(idle).arpRetryIntervalMs(100).build())
                 .iface(endpoint, addressAndPrefix).clock(new SystemNanoClock())
-                .tcp(TcpSettings.builder().sendBufferBytes(bufferBytes).receiveBufferBytes(bufferBytes).build())
+                .tcp(TcpSettings.builder().sendBufferBytes(bufferBytes).receiveBufferBytes(bufferBytes)
+                    .ackPolicy(ackPolicy).build())
                 .build().start();
         }
         catch (final RuntimeException e)
