@@ -38,7 +38,7 @@ if [[ $build -eq 1 ]]; then
     # Inside the reactor (no install into ~/.m2).
     mvn -B -q package -DskipTests -pl benchmarks -am
 fi
-jar=benchmarks/target/benchmarks.jar
+jar=${BENCH_JAR:-benchmarks/target/benchmarks.jar}   # BENCH_JAR: another build, for A/B runs
 
 run=$$
 a=ub-a-$run; b=ub-b-$run; c=ub-c-$run; d=ub-d-$run

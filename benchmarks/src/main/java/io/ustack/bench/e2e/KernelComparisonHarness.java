@@ -4,7 +4,6 @@ import io.ustack.api.config.IdleStrategyKind;
 import io.ustack.api.socket.TcpListener;
 import io.ustack.bench.driver.Options;
 import io.ustack.link.packet.AfPacketConfig;
-import io.ustack.tcp.TcpSettings;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -34,10 +33,10 @@ import java.util.regex.Pattern;
  * latency with {@link IdleStrategyKind#BUSY_SPIN} and the client spinning on the socket (two spinning threads), and
  * again with one thread that polls the stack itself between its socket calls ({@code INVOKER}, run to completion).
  *
- * <p>Options for experiments: {@code --ack-policies A,B} measures both ustack throughputs once per ACK policy in
- * every repeat, alternating (recorded as {@code "kernel -> ustack [B]"}; the first one keeps the plain label);
- * {@code --buffer-bytes N} sets ustack's send and receive buffers (default 4 MiB); {@code --measure throughput} or
- * {@code --measure latency} runs only that half.
+ * <p>Options for experiments: {@code --variants base,ack=stretch,...} measures both ustack throughputs once per
+ * {@link UstackVariant} in every repeat, alternating (recorded as {@code "kernel -> ustack [ack=stretch]"}; the
+ * first keeps the plain label and is the reference); {@code --measure throughput} or {@code --measure latency} runs
+ * only that half.
  */
 public final class KernelComparisonHarness
 {
@@ -56,8 +55,7 @@ public final class KernelComparisonHarness
     private final String pairServerNs;
     private final double seconds;
     private final List<Process> processes = new ArrayList<>();
-    private List<String> ackPolicies = List.of(TcpSettings.builder().build().ackPolicy());
-    private int bufferBytes = 4 << 20;
+    private List<UstackVariant> variants = List.of(UstackVariant.base());
     private boolean throughput = true;
     private boolean latency = true;
     private final Map<String, List<Double>> results = new LinkedHashMap<>();
@@ -76,8 +74,7 @@ public final class KernelComparisonHarness
     public static void main(final String[] args) throws Exception
     {
         final Map<String, String> options = Options.parse(args, "--jar", "--iface", "--kernel-namespace",
-            "--pair-namespaces", "--repeats", "--seconds", "--rx-ring", "--tx-mode", "--ack-policies", "--buffer-bytes",
-            "--measure");
+            "--pair-namespaces", "--repeats", "--seconds", "--rx-ring", "--tx-mode", "--variants", "--measure");
         final String[] pair = Options.required(options, "--pair-namespaces").split(",");
         final KernelComparisonHarness harness = new KernelComparisonHarness(Options.required(options, "--jar"),
             Options.required(options, "--kernel-namespace"), pair[0], pair[1],
@@ -87,11 +84,10 @@ public final class KernelComparisonHarness
             .txMode(AfPacketConfig.TxMode.valueOf(options.getOrDefault("--tx-mode", "RING_SENDTO"))).build();
         System.out.println("ustack link: " + link);
         harness.link = link;
-        if (options.containsKey("--ack-policies"))
+        if (options.containsKey("--variants"))
         {
-            harness.ackPolicies = List.of(options.get("--ack-policies").split(","));
+            harness.variants = UstackVariant.parseList(options.get("--variants"));
         }
-        harness.bufferBytes = Integer.parseInt(options.getOrDefault("--buffer-bytes", Integer.toString(4 << 20)));
         final String measure = options.getOrDefault("--measure", "all");
         if (!List.of("all", "throughput", "latency").contains(measure))
         {
@@ -99,7 +95,7 @@ public final class KernelComparisonHarness
         }
         harness.throughput = !measure.equals("latency");
         harness.latency = !measure.equals("throughput");
-        System.out.println("ustack ACK policies: " + harness.ackPolicies + ", buffers: " + harness.bufferBytes);
+        System.out.println("ustack variants: " + harness.variants);
         try
         {
             harness.run(Integer.parseInt(options.getOrDefault("--repeats", "5")));
@@ -113,12 +109,7 @@ public final class KernelComparisonHarness
 
     private UstackSide ustack(final IdleStrategyKind idle) throws IOException
     {
-        return ustack(idle, ackPolicies.get(0));
-    }
-
-    private UstackSide ustack(final IdleStrategyKind idle, final String ackPolicy) throws IOException
-    {
-        return new UstackSide(link, "198.18.0.1/24", bufferBytes, idle, ackPolicy);
+        return new UstackSide(link, "198.18.0.1/24", idle, UstackVariant.base());
     }
 
     private void run(final int repeats) throws Exception
@@ -149,9 +140,9 @@ public final class KernelComparisonHarness
         {
             if (throughput)
             {
-                for (final String ackPolicy : ackPolicies)
+                for (final UstackVariant variant : variants)
                 {
-                    measureUstackThroughput(ackPolicy, kernelSink);
+                    measureUstackThroughput(variant, kernelSink);
                 }
                 launch(pairClientNs, "source", "198.18.1.2", Integer.toString(SINK_PORT), Double.toString(seconds))
                     .waitFor();
@@ -169,14 +160,16 @@ public final class KernelComparisonHarness
         }
     }
 
-    private void measureUstackThroughput(final String ackPolicy, final BufferedReader kernelSink) throws Exception
+    private void measureUstackThroughput(final UstackVariant variant, final BufferedReader kernelSink)
+        throws Exception
     {
-        final String suffix = ackPolicy.equals(ackPolicies.get(0)) ? "" : " [" + ackPolicy + "]";
-        try (UstackSide ustack = ustack(IdleStrategyKind.BACKOFF, ackPolicy);
+        final String suffix = variant.label();
+        try (UstackSide ustack = new UstackSide(link, "198.18.0.1/24", variant.idle(), variant);
              TcpListener listener = ustack.listen(USTACK_PORT))
         {
-            ustack.sendFor("198.18.0.2", SINK_PORT, seconds);
+            final long sent = ustack.sendFor("198.18.0.2", SINK_PORT, seconds);
             record("throughput Gbit/s", "ustack -> kernel" + suffix, sinkGbps(kernelSink.readLine()));
+            recordCpu("ustack -> kernel" + suffix, ustack.lastCpuNs(), sent);
             System.out.println("  ustack sender: " + ustack.lastConnectionInfo());
 
             final Process source = launch(kernelNs, "source", "198.18.0.1", Integer.toString(USTACK_PORT),
@@ -184,7 +177,18 @@ public final class KernelComparisonHarness
             final long[] received = ustack.receiveAll(listener);
             source.waitFor();
             record("throughput Gbit/s", "kernel -> ustack" + suffix, received[0] * 8 / (double)received[1]);
+            recordCpu("kernel -> ustack" + suffix, ustack.lastCpuNs(), received[0]);
             System.out.println("  ustack receiver: " + ustack.lastConnectionInfo());
+        }
+    }
+
+    /** Stack-thread CPU per MiB moved: total (Java and the kernel inside our system calls) and user (Java). */
+    private void recordCpu(final String variant, final long[] cpuNs, final long bytes)
+    {
+        if (cpuNs[0] >= 0 && bytes > 0)
+        {
+            record("stack CPU us/MiB total", variant, cpuNs[0] / 1e3 / (bytes / (double)(1 << 20)));
+            record("stack CPU us/MiB user", variant, cpuNs[1] / 1e3 / (bytes / (double)(1 << 20)));
         }
     }
 
@@ -303,13 +307,14 @@ public final class KernelComparisonHarness
     private void report()
     {
         System.out.println();
-        System.out.println("| metric | variant | median | min | max | ÷ kernel→kernel (median) |");
+        System.out.println("| metric | variant | median | min | max | ÷ kernel→kernel (CPU: ÷ reference variant), medians |");
         System.out.println("|---|---|---:|---:|---:|---:|");
         results.forEach((key, values) ->
         {
             final String[] parts = key.split("\\|");
+            // Throughput and latency are compared with the kernel; stack CPU with the reference (first) variant.
             final String yardstick = parts[0] + "|" + (parts[0].startsWith("throughput") ? "kernel -> kernel" :
-                "kernel -> kernel echo");
+                parts[0].startsWith("stack CPU") ? parts[1].replaceAll(" \\[.*]$", "") : "kernel -> kernel echo");
             final double median = median(values);
             final double ratio = median / median(results.getOrDefault(yardstick, List.of(Double.NaN)));
             System.out.printf(Locale.ROOT, "| %s | %s | %.3f | %.3f | %.3f | %.2f |%n", parts[0], parts[1], median,
