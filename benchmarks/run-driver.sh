@@ -10,7 +10,8 @@
 # Usage: benchmarks/run-driver.sh [--no-build] [--only frames|e2e] [--repeats N] [--seconds S] [--name NAME]
 # --name NAME writes benchmarks/results/<date>-NAME.{env,txt} instead (for experiments beside the reference run).
 # Extra JVM options for the harness JVMs (e.g. a JFR recording) go in $HARNESS_JVM_OPTS; extra options of the
-# end-to-end harness (e.g. --rx-ring V3, --tx-mode SENDMMSG) in $E2E_ARGS.
+# end-to-end harness (e.g. --rx-ring V3, --tx-mode SENDMMSG, --measure throughput|latency,
+# --variants base,ack=stretch,socket-ring=4194304 to compare ustack configurations in one run) in $E2E_ARGS.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -57,6 +58,8 @@ ip -n "$d" addr add 198.18.1.2/24 dev kd; ip -n "$d" link set kd up
 for pair in "$b ub" "$c kc" "$d kd"; do
     set -- $pair
     ip netns exec "$1" ethtool -K "$2" tso off gso off gro off tx off >/dev/null
+    # Each connection starts afresh: no ssthresh or RTT carried over from the previous one to the same peer.
+    ip netns exec "$1" sysctl -qw net.ipv4.tcp_no_metrics_save=1
 done
 
 results=benchmarks/results

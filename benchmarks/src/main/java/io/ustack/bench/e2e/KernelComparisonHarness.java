@@ -34,9 +34,9 @@ import java.util.regex.Pattern;
  * again with one thread that polls the stack itself between its socket calls ({@code INVOKER}, run to completion).
  *
  * <p>Options for experiments: {@code --variants base,ack=stretch,...} measures both ustack throughputs once per
- * {@link UstackVariant} in every repeat, alternating (recorded as {@code "kernel -> ustack [ack=stretch]"}; the
- * first keeps the plain label and is the reference); {@code --measure throughput} or {@code --measure latency} runs
- * only that half.
+ * {@link UstackVariant} in every repeat, in an order that rotates per repeat (recorded as
+ * {@code "kernel -> ustack [ack=stretch]"}; the first keeps the plain label and is the reference);
+ * {@code --measure throughput} or {@code --measure latency} runs only that half.
  */
 public final class KernelComparisonHarness
 {
@@ -140,9 +140,11 @@ public final class KernelComparisonHarness
         {
             if (throughput)
             {
-                for (final UstackVariant variant : variants)
+                // The order rotates from repeat to repeat, so no variant always runs first (after the kernel's
+                // measurements) or last.
+                for (int i = 0; i < variants.size(); i++)
                 {
-                    measureUstackThroughput(variant, kernelSink);
+                    measureUstackThroughput(variants.get((repeat - 1 + i) % variants.size()), kernelSink);
                 }
                 launch(pairClientNs, "source", "198.18.1.2", Integer.toString(SINK_PORT), Double.toString(seconds))
                     .waitFor();
@@ -307,7 +309,8 @@ public final class KernelComparisonHarness
     private void report()
     {
         System.out.println();
-        System.out.println("| metric | variant | median | min | max | ÷ kernel→kernel (CPU: ÷ reference variant), medians |");
+        System.out.println("| metric | variant | median | min | max | median ÷ kernel→kernel's " +
+            "(stack CPU: ÷ reference variant's) |");
         System.out.println("|---|---|---:|---:|---:|---:|");
         results.forEach((key, values) ->
         {
