@@ -7,9 +7,11 @@
 # Namespaces are named per run and removed on exit (also on failure or Ctrl-C). Results go to
 # benchmarks/results/<date>-driver.{env,txt}.
 #
-# Usage: benchmarks/run-driver.sh [--no-build] [--only frames|e2e] [--repeats N] [--seconds S]
+# Usage: benchmarks/run-driver.sh [--no-build] [--only frames|e2e] [--repeats N] [--seconds S] [--name NAME]
+# --name NAME writes benchmarks/results/<date>-NAME.{env,txt} instead (for experiments beside the reference run).
 # Extra JVM options for the harness JVMs (e.g. a JFR recording) go in $HARNESS_JVM_OPTS; extra options of the
-# end-to-end harness (e.g. --rx-ring V3, --tx-mode SENDMMSG) in $E2E_ARGS.
+# end-to-end harness (e.g. --rx-ring V3, --tx-mode SENDMMSG, --measure throughput|latency,
+# --variants base,ack=stretch,socket-ring=4194304 to compare ustack configurations in one run) in $E2E_ARGS.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,13 +19,16 @@ build=1
 only=all
 repeats=5
 seconds=2
+name=driver
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --no-build) build=0; shift ;;
         --only) only="$2"; shift 2 ;;
         --repeats) repeats="$2"; shift 2 ;;
         --seconds) seconds="$2"; shift 2 ;;
-        *) echo "unknown option $1 (--no-build, --only frames|e2e, --repeats N, --seconds S)" >&2; exit 2 ;;
+        --name) name="$2"; shift 2 ;;
+        *) echo "unknown option $1 (--no-build, --only frames|e2e, --repeats N, --seconds S, --name NAME)" >&2
+           exit 2 ;;
     esac
 done
 [[ $(id -u) -eq 0 ]] || { echo "needs root (network namespaces, AF_PACKET): run as root" >&2; exit 1; }
@@ -34,7 +39,7 @@ if [[ $build -eq 1 ]]; then
     # Inside the reactor (no install into ~/.m2).
     mvn -B -q package -DskipTests -pl benchmarks -am
 fi
-jar=benchmarks/target/benchmarks.jar
+jar=${BENCH_JAR:-benchmarks/target/benchmarks.jar}   # BENCH_JAR: another build, for A/B runs
 
 run=$$
 a=ub-a-$run; b=ub-b-$run; c=ub-c-$run; d=ub-d-$run
@@ -53,10 +58,12 @@ ip -n "$d" addr add 198.18.1.2/24 dev kd; ip -n "$d" link set kd up
 for pair in "$b ub" "$c kc" "$d kd"; do
     set -- $pair
     ip netns exec "$1" ethtool -K "$2" tso off gso off gro off tx off >/dev/null
+    # Each connection starts afresh: no ssthresh or RTT carried over from the previous one to the same peer.
+    ip netns exec "$1" sysctl -qw net.ipv4.tcp_no_metrics_save=1
 done
 
 results=benchmarks/results
-out="$results/$(date -u +%Y-%m-%d)-driver"
+out="$results/$(date -u +%Y-%m-%d)-$name"
 mkdir -p "$results"
 {
     echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"

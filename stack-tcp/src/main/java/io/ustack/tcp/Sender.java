@@ -24,6 +24,10 @@ final class Sender
     private final Connections connections;
     private final StackCounters counters;
     private final TcpSettings settings;
+    /** True inside {@link #transmit}'s burst, where the tail-loss-probe timer is armed once, after the burst. */
+    private boolean inBurst;
+    /** A segment of the current burst asked for the tail-loss-probe timer. */
+    private boolean lossProbeOwed;
 
     Sender(final SegmentOutput output, final TcpTimers timers, final Connections connections,
         final StackCounters counters, final TcpSettings settings)
@@ -41,9 +45,26 @@ final class Sender
         int sent = 0;
         if (sendsData(t.state))
         {
-            while (sent < BURST && sendOne(t, nowNs))
+            inBurst = true;
+            lossProbeOwed = false;
+            try
             {
-                sent++;
+                while (sent < BURST && sendOne(t, nowNs))
+                {
+                    sent++;
+                }
+            }
+            finally
+            {
+                inBurst = false;
+            }
+            if (lossProbeOwed)
+            {
+                // Every segment of the burst left at nowNs, so arming once after it gives the deadline arming per
+                // segment would (the probe timeout from the flight as it now is), without a timer cancel and
+                // schedule per segment; Linux arms it once per tcp_write_xmit too (tcp_schedule_loss_probe).
+                lossProbeOwed = false;
+                timers.startLossProbe(t, Retransmission.probeTimeoutNs(t), nowNs);
             }
             checkPersist(t, nowNs);
         }
@@ -159,10 +180,17 @@ final class Sender
         }
         // RFC 6298 §5.1: start the timer if it is not running when a segment with data leaves; RFC 8985 §7.2: after
         // new data, (re)arm the tail loss probe instead when one may go.
-        if (!retransmission && (t.rtoTimer == TimerService.NULL_TIMER_ID || t.lossProbeArmed) &&
+        if (!retransmission && (t.rtoTimer == TimerService.NULL_TIMER_ID || t.lossProbeArmed || lossProbeOwed) &&
             Retransmission.lossProbeAllowed(t))
         {
-            timers.startLossProbe(t, Retransmission.probeTimeoutNs(t), nowNs);
+            if (inBurst)
+            {
+                lossProbeOwed = true; // armed once when the burst ends
+            }
+            else
+            {
+                timers.startLossProbe(t, Retransmission.probeTimeoutNs(t), nowNs);
+            }
         }
         else
         {

@@ -32,6 +32,11 @@ import java.util.regex.Pattern;
  * kernel is measured: throughput with the stack's default idle strategy (back-off) and blocking socket calls,
  * latency with {@link IdleStrategyKind#BUSY_SPIN} and the client spinning on the socket (two spinning threads), and
  * again with one thread that polls the stack itself between its socket calls ({@code INVOKER}, run to completion).
+ *
+ * <p>Options for experiments: {@code --variants base,ack=stretch,...} measures both ustack throughputs once per
+ * {@link UstackVariant} in every repeat, in an order that rotates per repeat (recorded as
+ * {@code "kernel -> ustack [ack=stretch]"}; the first keeps the plain label and is the reference);
+ * {@code --measure throughput} or {@code --measure latency} runs only that half.
  */
 public final class KernelComparisonHarness
 {
@@ -50,6 +55,9 @@ public final class KernelComparisonHarness
     private final String pairServerNs;
     private final double seconds;
     private final List<Process> processes = new ArrayList<>();
+    private List<UstackVariant> variants = List.of(UstackVariant.base());
+    private boolean throughput = true;
+    private boolean latency = true;
     private final Map<String, List<Double>> results = new LinkedHashMap<>();
     private AfPacketConfig link;
 
@@ -66,7 +74,7 @@ public final class KernelComparisonHarness
     public static void main(final String[] args) throws Exception
     {
         final Map<String, String> options = Options.parse(args, "--jar", "--iface", "--kernel-namespace",
-            "--pair-namespaces", "--repeats", "--seconds", "--rx-ring", "--tx-mode");
+            "--pair-namespaces", "--repeats", "--seconds", "--rx-ring", "--tx-mode", "--variants", "--measure");
         final String[] pair = Options.required(options, "--pair-namespaces").split(",");
         final KernelComparisonHarness harness = new KernelComparisonHarness(Options.required(options, "--jar"),
             Options.required(options, "--kernel-namespace"), pair[0], pair[1],
@@ -76,6 +84,18 @@ public final class KernelComparisonHarness
             .txMode(AfPacketConfig.TxMode.valueOf(options.getOrDefault("--tx-mode", "RING_SENDTO"))).build();
         System.out.println("ustack link: " + link);
         harness.link = link;
+        if (options.containsKey("--variants"))
+        {
+            harness.variants = UstackVariant.parseList(options.get("--variants"));
+        }
+        final String measure = options.getOrDefault("--measure", "all");
+        if (!List.of("all", "throughput", "latency").contains(measure))
+        {
+            throw new IllegalArgumentException("--measure must be all, throughput or latency, not " + measure);
+        }
+        harness.throughput = !measure.equals("latency");
+        harness.latency = !measure.equals("throughput");
+        System.out.println("ustack variants: " + harness.variants);
         try
         {
             harness.run(Integer.parseInt(options.getOrDefault("--repeats", "5")));
@@ -89,7 +109,7 @@ public final class KernelComparisonHarness
 
     private UstackSide ustack(final IdleStrategyKind idle) throws IOException
     {
-        return new UstackSide(link, "198.18.0.1/24", 4 << 20, idle);
+        return new UstackSide(link, "198.18.0.1/24", idle, UstackVariant.base());
     }
 
     private void run(final int repeats) throws Exception
@@ -118,46 +138,79 @@ public final class KernelComparisonHarness
         }
         for (int repeat = 1; repeat <= repeats; repeat++)
         {
-            try (UstackSide ustack = ustack(IdleStrategyKind.BACKOFF);
-                 TcpListener listener = ustack.listen(USTACK_PORT))
+            if (throughput)
             {
-                ustack.sendFor("198.18.0.2", SINK_PORT, seconds);
-                record("throughput Gbit/s", "ustack -> kernel", sinkGbps(kernelSink.readLine()));
-                System.out.println("  ustack sender: " + ustack.lastConnectionInfo());
-
-                final Process source = launch(kernelNs, "source", "198.18.0.1", Integer.toString(USTACK_PORT),
-                    Double.toString(seconds));
-                final long[] received = ustack.receiveAll(listener);
-                source.waitFor();
-                record("throughput Gbit/s", "kernel -> ustack", received[0] * 8 / (double)received[1]);
-                System.out.println("  ustack receiver: " + ustack.lastConnectionInfo());
+                // The order rotates from repeat to repeat, so no variant always runs first (after the kernel's
+                // measurements) or last.
+                for (int i = 0; i < variants.size(); i++)
+                {
+                    measureUstackThroughput(variants.get((repeat - 1 + i) % variants.size()), kernelSink);
+                }
+                launch(pairClientNs, "source", "198.18.1.2", Integer.toString(SINK_PORT), Double.toString(seconds))
+                    .waitFor();
+                record("throughput Gbit/s", "kernel -> kernel", sinkGbps(pairSink.readLine()));
+                if (iperf)
+                {
+                    record("throughput Gbit/s", "kernel -> kernel (iperf3)", iperfGbps());
+                }
             }
-
-            launch(pairClientNs, "source", "198.18.1.2", Integer.toString(SINK_PORT), Double.toString(seconds))
-                .waitFor();
-            record("throughput Gbit/s", "kernel -> kernel", sinkGbps(pairSink.readLine()));
-            if (iperf)
+            if (latency)
             {
-                record("throughput Gbit/s", "kernel -> kernel (iperf3)", iperfGbps());
+                measureLatency();
             }
-
-            try (UstackSide ustack = ustack(IdleStrategyKind.BUSY_SPIN))
-            {
-                final long[] ustackRtt = ustack.pingPong("198.18.0.2", ECHO_PORT, ROUND_TRIPS, 64);
-                record("64 B round trip p50 us", "ustack (busy-poll) -> kernel echo", ustackRtt[0] / 1e3);
-                record("64 B round trip p99 us", "ustack (busy-poll) -> kernel echo", ustackRtt[1] / 1e3);
-            }
-            try (UstackSide ustack = UstackSide.invoker(link, "198.18.0.1/24"))
-            {
-                final long[] ustackRtt = ustack.pingPongRunToCompletion("198.18.0.2", ECHO_PORT, ROUND_TRIPS, 64);
-                record("64 B round trip p50 us", "ustack (1 thread, busy-poll) -> kernel echo", ustackRtt[0] / 1e3);
-                record("64 B round trip p99 us", "ustack (1 thread, busy-poll) -> kernel echo", ustackRtt[1] / 1e3);
-            }
-            final double[] kernelRtt = kernelPingPong();
-            record("64 B round trip p50 us", "kernel -> kernel echo", kernelRtt[0]);
-            record("64 B round trip p99 us", "kernel -> kernel echo", kernelRtt[1]);
             System.out.printf(Locale.ROOT, "repeat %d/%d done%n", repeat, repeats);
         }
+    }
+
+    private void measureUstackThroughput(final UstackVariant variant, final BufferedReader kernelSink)
+        throws Exception
+    {
+        final String suffix = variant.label();
+        try (UstackSide ustack = new UstackSide(link, "198.18.0.1/24", variant.idle(), variant);
+             TcpListener listener = ustack.listen(USTACK_PORT))
+        {
+            final long sent = ustack.sendFor("198.18.0.2", SINK_PORT, seconds);
+            record("throughput Gbit/s", "ustack -> kernel" + suffix, sinkGbps(kernelSink.readLine()));
+            recordCpu("ustack -> kernel" + suffix, ustack.lastCpuNs(), sent);
+            System.out.println("  ustack sender: " + ustack.lastConnectionInfo());
+
+            final Process source = launch(kernelNs, "source", "198.18.0.1", Integer.toString(USTACK_PORT),
+                Double.toString(seconds));
+            final long[] received = ustack.receiveAll(listener);
+            source.waitFor();
+            record("throughput Gbit/s", "kernel -> ustack" + suffix, received[0] * 8 / (double)received[1]);
+            recordCpu("kernel -> ustack" + suffix, ustack.lastCpuNs(), received[0]);
+            System.out.println("  ustack receiver: " + ustack.lastConnectionInfo());
+        }
+    }
+
+    /** Stack-thread CPU per MiB moved: total (Java and the kernel inside our system calls) and user (Java). */
+    private void recordCpu(final String variant, final long[] cpuNs, final long bytes)
+    {
+        if (cpuNs[0] >= 0 && bytes > 0)
+        {
+            record("stack CPU us/MiB total", variant, cpuNs[0] / 1e3 / (bytes / (double)(1 << 20)));
+            record("stack CPU us/MiB user", variant, cpuNs[1] / 1e3 / (bytes / (double)(1 << 20)));
+        }
+    }
+
+    private void measureLatency() throws Exception
+    {
+        try (UstackSide ustack = ustack(IdleStrategyKind.BUSY_SPIN))
+        {
+            final long[] ustackRtt = ustack.pingPong("198.18.0.2", ECHO_PORT, ROUND_TRIPS, 64);
+            record("64 B round trip p50 us", "ustack (busy-poll) -> kernel echo", ustackRtt[0] / 1e3);
+            record("64 B round trip p99 us", "ustack (busy-poll) -> kernel echo", ustackRtt[1] / 1e3);
+        }
+        try (UstackSide ustack = UstackSide.invoker(link, "198.18.0.1/24"))
+        {
+            final long[] ustackRtt = ustack.pingPongRunToCompletion("198.18.0.2", ECHO_PORT, ROUND_TRIPS, 64);
+            record("64 B round trip p50 us", "ustack (1 thread, busy-poll) -> kernel echo", ustackRtt[0] / 1e3);
+            record("64 B round trip p99 us", "ustack (1 thread, busy-poll) -> kernel echo", ustackRtt[1] / 1e3);
+        }
+        final double[] kernelRtt = kernelPingPong();
+        record("64 B round trip p50 us", "kernel -> kernel echo", kernelRtt[0]);
+        record("64 B round trip p99 us", "kernel -> kernel echo", kernelRtt[1]);
     }
 
     private double[] kernelPingPong() throws IOException, InterruptedException
@@ -256,13 +309,15 @@ public final class KernelComparisonHarness
     private void report()
     {
         System.out.println();
-        System.out.println("| metric | variant | median | min | max | ÷ kernel→kernel (median) |");
+        System.out.println("| metric | variant | median | min | max | median ÷ kernel→kernel's " +
+            "(stack CPU: ÷ reference variant's) |");
         System.out.println("|---|---|---:|---:|---:|---:|");
         results.forEach((key, values) ->
         {
             final String[] parts = key.split("\\|");
+            // Throughput and latency are compared with the kernel; stack CPU with the reference (first) variant.
             final String yardstick = parts[0] + "|" + (parts[0].startsWith("throughput") ? "kernel -> kernel" :
-                "kernel -> kernel echo");
+                parts[0].startsWith("stack CPU") ? parts[1].replaceAll(" \\[.*]$", "") : "kernel -> kernel echo");
             final double median = median(values);
             final double ratio = median / median(results.getOrDefault(yardstick, List.of(Double.NaN)));
             System.out.printf(Locale.ROOT, "| %s | %s | %.3f | %.3f | %.3f | %.2f |%n", parts[0], parts[1], median,

@@ -29,30 +29,35 @@ final class UstackSide implements AutoCloseable
     private static final Duration WAIT = Duration.ofSeconds(10);
 
     private final Stack stack;
+    private final StackThreadCpu cpu = new StackThreadCpu();
     private String lastInfo = "";
+    private long[] lastCpuNs = {-1, -1};
 
-    UstackSide(final AfPacketConfig link, final String addressAndPrefix, final int bufferBytes,
-        final IdleStrategyKind idle) throws IOException
+    UstackSide(final AfPacketConfig link, final String addressAndPrefix, final IdleStrategyKind idle,
+        final UstackVariant variant) throws IOException
     {
-        this(link, addressAndPrefix, bufferBytes, ThreadingMode.SHARED, idle);
+        this(link, addressAndPrefix, ThreadingMode.SHARED, idle, variant);
     }
 
     /** A stack the caller drives ({@link ThreadingMode#INVOKER}): for {@link #pingPongRunToCompletion}. */
     static UstackSide invoker(final AfPacketConfig link, final String addressAndPrefix) throws IOException
     {
-        return new UstackSide(link, addressAndPrefix, 1 << 16, ThreadingMode.INVOKER, IdleStrategyKind.BUSY_SPIN);
+        final UstackVariant base = UstackVariant.base();
+        return new UstackSide(link, addressAndPrefix, ThreadingMode.INVOKER, IdleStrategyKind.BUSY_SPIN,
+            new UstackVariant("", base.ackPolicy(), 1 << 16, base.socketRing(), base.idle(), base.rings()));
     }
 
-    private UstackSide(final AfPacketConfig link, final String addressAndPrefix, final int bufferBytes,
-        final ThreadingMode threading, final IdleStrategyKind idle) throws IOException
+    private UstackSide(final AfPacketConfig link, final String addressAndPrefix, final ThreadingMode threading,
+        final IdleStrategyKind idle, final UstackVariant variant) throws IOException
     {
         final AfPacketEndpoint endpoint = AfPacketEndpoint.open(link);
         try
         {
-            stack = Stack.builder(StackConfig.builder().name("bench").threadingMode(threading)
-                    .idleStrategy(idle).arpRetryIntervalMs(100).build())
+            stack = variant.applyTo(Stack.builder(StackConfig.builder().name("bench").threadingMode(threading)
+                    .idleStrategy(idle).ringKind(variant.rings()).arpRetryIntervalMs(100).build())
                 .iface(endpoint, addressAndPrefix).clock(new SystemNanoClock())
-                .tcp(TcpSettings.builder().sendBufferBytes(bufferBytes).receiveBufferBytes(bufferBytes).build())
+                .tcp(TcpSettings.builder().sendBufferBytes(variant.bufferBytes())
+                    .receiveBufferBytes(variant.bufferBytes()).ackPolicy(variant.ackPolicy()).build()))
                 .build().start();
         }
         catch (final RuntimeException e)
@@ -67,6 +72,7 @@ final class UstackSide implements AutoCloseable
     {
         try (TcpSocket socket = stack.tcp().connect(Ipv4Address.parse(host), port, WAIT))
         {
+            cpu.start();
             final ByteBuffer buffer = ByteBuffer.allocateDirect(1 << 16);
             final long end = System.nanoTime() + (long)(seconds * 1e9);
             long bytes = 0;
@@ -76,6 +82,7 @@ final class UstackSide implements AutoCloseable
                 socket.write(buffer, WAIT);
                 bytes += buffer.capacity();
             }
+            lastCpuNs = cpu.stop();
             lastInfo = socket.info();
             return bytes;
         }
@@ -101,10 +108,12 @@ final class UstackSide implements AutoCloseable
                 if (read > 0 && firstNs == 0)
                 {
                     firstNs = System.nanoTime();
+                    cpu.start();
                 }
                 bytes += read;
             }
             final long elapsedNs = System.nanoTime() - firstNs;
+            lastCpuNs = cpu.stop();
             lastInfo = socket.info();
             return new long[] {bytes, elapsedNs};
         }
@@ -146,6 +155,12 @@ final class UstackSide implements AutoCloseable
             Arrays.sort(rttNs);
             return new long[] {KernelPeer.percentile(rttNs, 0.50), KernelPeer.percentile(rttNs, 0.99)};
         }
+    }
+
+    /** The stack thread's {total, user} CPU nanoseconds during the last throughput connection's transfer. */
+    long[] lastCpuNs()
+    {
+        return lastCpuNs;
     }
 
     /** {@link TcpSocket#info()} of the last throughput connection, as it ended. */

@@ -42,7 +42,7 @@ class TcpPoliciesTest
         assertTrue(policies.congestionControlNames().containsAll(List.of("fixed", "newreno")),
             policies.congestionControlNames().toString());
         assertEquals(List.of("fixed", "linux", "rfc6298"), policies.rtoEstimatorNames());
-        assertEquals(List.of("delayed", "immediate", "quickack"), policies.ackPolicyNames());
+        assertEquals(List.of("delayed", "immediate", "quickack", "stretch"), policies.ackPolicyNames());
         assertEquals(List.of("rfc6528", "sequential"), policies.isnGeneratorNames());
 
         for (final String name : policies.congestionControlNames())
@@ -94,7 +94,7 @@ class TcpPoliciesTest
         assertEquals("no RTO estimator named 'bsd'; available: fixed, linux, rfc6298", rto.getMessage());
         final IllegalArgumentException ack = assertThrows(IllegalArgumentException.class,
             () -> policies.ackPolicy("never"));
-        assertEquals("no ACK policy named 'never'; available: delayed, immediate, quickack", ack.getMessage());
+        assertEquals("no ACK policy named 'never'; available: delayed, immediate, quickack, stretch", ack.getMessage());
         final IllegalArgumentException isn = assertThrows(IllegalArgumentException.class,
             () -> policies.isnGenerator("random", SECRET));
         assertEquals("no ISN generator named 'random'; available: rfc6528, sequential", isn.getMessage());
