@@ -17,8 +17,9 @@ import java.util.List;
  * Memory per idle connection: opens connections from stack a to stack b one by one (nothing is sent on them) and,
  * at each target count, measures the JVM's heap in use and its direct (off-heap) buffers in use after full GCs,
  * against the same figures taken before the first connection. Both ends live in this JVM, so a connection costs
- * two sockets; the per-end figure (half) is what a server pays for each client. The stacks run SHARED with the
- * stack's default TCP settings (64 KiB send and receive buffers).
+ * two sockets; the per-end figure (half) is what a server pays for each client. The stacks run SHARED, once per
+ * {@link Profile}: the stack's defaults, and an explicit small configuration for many mostly idle connections
+ * (small socket rings through {@code Stack.Builder.tcpSocketRingBytes} and small TCP buffers).
  *
  * <p>Stops adding connections before the growth would pass the memory budget (projected from the first
  * {@value #CALIBRATION} connections), or when the stack refuses one; either way it reports the count it reached
@@ -33,6 +34,42 @@ final class IdleConnections
 
     private final BenchSettings settings;
     private final PrintStream out;
+
+    /**
+     * One configuration of the idle connections, reported with its figures.
+     *
+     * @param name             "default" or "small"
+     * @param socketRingBytes  each of a blocking socket's two rings (Stack.Builder.tcpSocketRingBytes)
+     * @param sendBufferBytes  TCP send buffer (TcpSettings)
+     * @param receiveBufferBytes TCP receive buffer (TcpSettings)
+     */
+    record Profile(String name, int socketRingBytes, int sendBufferBytes, int receiveBufferBytes)
+    {
+        /** The stack's defaults. */
+        static Profile defaults()
+        {
+            final TcpSettings defaults = TcpSettings.defaults();
+            return new Profile("default", TcpSocketLayer.DEFAULT_RING_BYTES, defaults.sendBufferBytes(),
+                defaults.receiveBufferBytes());
+        }
+
+        /** Off-heap bytes of one idle end by construction: two socket rings and the two TCP buffers. */
+        long expectedDirectBytesPerEnd()
+        {
+            return 2L * socketRingBytes + sendBufferBytes + receiveBufferBytes;
+        }
+
+        String describe()
+        {
+            return String.format("%s: socket rings 2 × %,d B (Stack.Builder.tcpSocketRingBytes), TCP send %,d B + " +
+                "receive %,d B (TcpSettings)", name, socketRingBytes, sendBufferBytes, receiveBufferBytes);
+        }
+    }
+
+    /** A profile's figures at each target. */
+    record Result(Profile profile, List<Step> steps)
+    {
+    }
 
     /** The figures at one target count. */
     record Step(int target, int reached, long heapBytes, long directBytes, String limitedBy)
@@ -60,27 +97,13 @@ final class IdleConnections
         }
     }
 
-    /**
-     * Where the off-heap bytes of one idle end go by construction: the socket layer's two byte rings (application
-     * to stack and back, {@link TcpSocketLayer#DEFAULT_RING_BYTES} each by default) and the engine's send and receive
-     * buffers (TcpSettings), all allocated when the connection opens.
-     */
-    static long expectedDirectBytesPerEnd()
+    /** One sentence on what the figures of {@code profile} mean at its largest target. */
+    static String accounting(final Profile profile, final Step step)
     {
-        final TcpSettings defaults = TcpSettings.defaults();
-        return 2L * TcpSocketLayer.DEFAULT_RING_BYTES + defaults.sendBufferBytes() + defaults.receiveBufferBytes();
-    }
-
-    /** One sentence on what the figures mean for the largest target. */
-    static String accounting(final Step step)
-    {
-        final TcpSettings defaults = TcpSettings.defaults();
-        return String.format("expected off-heap per end: %,d B = 2 socket rings of %,d B (TcpSocketLayer." +
-                "DEFAULT_RING_BYTES; Stack.Builder.tcpSocketRingBytes lowers it) + send %,d B + receive %,d B (TcpSettings); measured %,.0f B. " +
-                "At %,.0f B per end, 1 GiB holds %,d ends and %,d idle connections need %.1f GiB per side",
-            expectedDirectBytesPerEnd(), TcpSocketLayer.DEFAULT_RING_BYTES, defaults.sendBufferBytes(),
-            defaults.receiveBufferBytes(), step.directBytesPerEnd(), step.bytesPerEnd(), step.endsPerGiB(),
-            step.target(), step.target() * step.bytesPerEnd() / (1L << 30));
+        return String.format("%s: expected off-heap per end %,d B, measured %,.0f B. At %,.0f B per end, 1 GiB holds " +
+                "%,d ends, and %,d idle connections need %.1f GiB per side",
+            profile.describe(), profile.expectedDirectBytesPerEnd(), step.directBytesPerEnd(), step.bytesPerEnd(),
+            step.endsPerGiB(), step.target(), step.target() * step.bytesPerEnd() / (1L << 30));
     }
 
     IdleConnections(final BenchSettings settings, final PrintStream out)
@@ -89,13 +112,33 @@ final class IdleConnections
         this.out = out;
     }
 
-    List<Step> run() throws IOException
+    /** The profiles of this run: the defaults, and the small one of the settings. */
+    List<Profile> profiles()
+    {
+        return List.of(Profile.defaults(), new Profile("small", settings.idleRingBytes(),
+            settings.idleBufferBytes(), settings.idleBufferBytes()));
+    }
+
+    List<Result> run() throws IOException
+    {
+        final List<Result> results = new ArrayList<>();
+        for (final Profile profile : profiles())
+        {
+            out.println("  profile " + profile.describe());
+            results.add(new Result(profile, run(profile)));
+        }
+        return results;
+    }
+
+    private List<Step> run(final Profile profile) throws IOException
     {
         final List<Step> steps = new ArrayList<>();
         final int maxTarget = settings.idleTargets().get(settings.idleTargets().size() - 1);
         final TcpSettings tcp = TcpSettings.builder().maxConnections(maxTarget + CALIBRATION)
-            .maxListeners(64 + maxTarget / PER_PORT).build();
-        try (TwoStacks stacks = new TwoStacks(config(TwoStacks.NAME_A), config(TwoStacks.NAME_B), tcp))
+            .maxListeners(64 + maxTarget / PER_PORT).sendBufferBytes(profile.sendBufferBytes())
+            .receiveBufferBytes(profile.receiveBufferBytes()).build();
+        try (TwoStacks stacks = new TwoStacks(config(TwoStacks.NAME_A), config(TwoStacks.NAME_B), tcp,
+            LinkKind.MEMORY, profile.socketRingBytes()))
         {
             final List<TcpListener> listeners = new ArrayList<>();
             final List<TcpSocket> sockets = new ArrayList<>();
