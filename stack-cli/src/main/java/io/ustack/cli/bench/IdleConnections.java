@@ -10,6 +10,7 @@ import io.ustack.tcp.socket.TcpSocketLayer;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.SocketTimeoutException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -31,6 +32,9 @@ final class IdleConnections
     static final int CALIBRATION = 64;
     static final int PER_PORT = 20_000;
     private static final int FIRST_PORT = 6000;
+    /** Connections opened at once; the listeners' backlog holds a whole batch. */
+    static final int BATCH = 256;
+    private static final int BACKLOG = 2 * BATCH;
 
     private final BenchSettings settings;
     private final PrintStream out;
@@ -165,14 +169,17 @@ final class IdleConnections
                             "to go further", opened, settings.memoryBudgetBytes() >> 20);
                         break;
                     }
+                    final long room = Math.min(budgetCount, opened < CALIBRATION ? CALIBRATION : Long.MAX_VALUE) - opened;
+                    final int batch = (int)Math.min(Math.min(BATCH, target - opened), room);
                     try
                     {
-                        open(stacks, listeners, sockets, opened);
-                        opened++;
+                        openBatch(stacks, listeners, sockets, opened, batch);
+                        opened += batch;
                     }
                     catch (final IOException | OutOfMemoryError e)
                     {
-                        limitedBy = "the stack refused connection " + (opened + 1) + ": " + e;
+                        limitedBy = "the stack refused one of connections " + (opened + 1) + ".." + (opened + batch) +
+                            ": " + e;
                     }
                 }
                 final MemoryUse grown = MemoryUse.afterGc().minus(before);
@@ -188,17 +195,61 @@ final class IdleConnections
         return steps;
     }
 
-    private static void open(final TwoStacks stacks, final List<TcpListener> listeners, final List<TcpSocket> sockets,
-        final int index) throws IOException
+    /**
+     * Opens connections {@code first .. first + count - 1} at once: every SYN goes out before any handshake is waited
+     * for, so the stacks complete them together (each duty cycle of a stack visits all its open sockets, so opening
+     * them one at a time would cost time growing with the square of the count). Connection {@code i} goes to port
+     * {@code FIRST_PORT + i / PER_PORT}.
+     *
+     * @throws IOException when a socket is refused, a handshake fails, or they do not all complete within
+     *                     {@link TwoStacks#WAIT}
+     */
+    private static void openBatch(final TwoStacks stacks, final List<TcpListener> listeners,
+        final List<TcpSocket> sockets, final int first, final int count) throws IOException
     {
-        final int portIndex = index / PER_PORT;
-        if (portIndex == listeners.size())
+        final List<TcpSocket> connecting = new ArrayList<>(count);
+        for (int i = first; i < first + count; i++)
         {
-            listeners.add(stacks.b.tcp().listen(0, FIRST_PORT + portIndex, 128));
+            final int portIndex = i / PER_PORT;
+            if (portIndex == listeners.size())
+            {
+                listeners.add(stacks.b.tcp().listen(0, FIRST_PORT + portIndex, BACKLOG));
+            }
+            final TcpSocket client = stacks.a.tcp().connectNow(TwoStacks.B, FIRST_PORT + portIndex);
+            connecting.add(client);
+            sockets.add(client);
         }
-        final TcpSocket client = stacks.a.tcp().connect(TwoStacks.B, FIRST_PORT + portIndex, TwoStacks.WAIT);
-        sockets.add(client);
-        sockets.add(listeners.get(portIndex).accept(TwoStacks.WAIT));
+        final long deadlineNs = System.nanoTime() + TwoStacks.WAIT.toNanos();
+        int accepted = 0;
+        int connected = 0;
+        while (accepted < count || connected < count)
+        {
+            if (System.nanoTime() - deadlineNs > 0)
+            {
+                throw new SocketTimeoutException(String.format("%d of %d handshakes completed and %d accepted " +
+                    "within %s", connected, count, accepted, TwoStacks.WAIT));
+            }
+            int progress = 0;
+            for (int p = first / PER_PORT; p <= (first + count - 1) / PER_PORT; p++)
+            {
+                TcpSocket server;
+                while (accepted < count && (server = listeners.get(p).accept()) != null)
+                {
+                    sockets.add(server);
+                    accepted++;
+                    progress++;
+                }
+            }
+            while (connected < count && connecting.get(connected).finishConnect())
+            {
+                connected++;
+                progress++;
+            }
+            if (progress == 0)
+            {
+                Thread.yield();
+            }
+        }
     }
 
     private static StackConfig config(final String name)
