@@ -48,10 +48,10 @@ import java.util.function.BooleanSupplier;
             "end and on Ctrl-C.",
         ""},
     footer = {"", "Examples:",
-        "  ustack bench --quick                                  # a few minutes",
-        "  ustack bench --link memory,af_packet,tap --mode SHARED --ring DISRUPTOR   # as root",
-        "  ustack bench --idle-connections 10000,100000 --idle-ring-bytes 8KiB --garbage-bytes 0 " +
-            "--mode SHARED --ring DISRUPTOR",
+        "  ustack bench --quick                                  # under a minute",
+        "  ustack bench --link memory,af_packet,tap --mode SHARED # as root",
+        "  ustack bench --idle-connections 10000,100000 --idle-ring-bytes 8KiB \\",
+        "               --mode SHARED --ring DISRUPTOR --garbage-bytes 0",
         "  ustack bench --mode SHARED,DEDICATED --ring DISRUPTOR,AGRONA --matrix cross",
         "  ustack bench --cc newreno,fixed --nagle on,off --ack delayed,immediate \\",
         "               --baseline ack=immediate"})
