@@ -1,15 +1,10 @@
 package io.ustack.cli;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The private network of {@code ustack demo --kernel-peer} (TESTING.md): two network namespaces named for this
@@ -129,31 +124,9 @@ final class DemoNetwork implements AutoCloseable
     @Override
     public synchronized void close()
     {
-        for (final Process process : List.copyOf(processes))
-        {
-            process.destroyForcibly();
-            try
-            {
-                process.waitFor(5, TimeUnit.SECONDS);
-            }
-            catch (final InterruptedException e)
-            {
-                Thread.currentThread().interrupt();
-            }
-        }
+        NamespaceCommands.killAll(List.copyOf(processes));
         processes.clear();
-        for (int i = created.size() - 1; i >= 0; i--)
-        {
-            try
-            {
-                run("ip", "netns", "del", created.get(i));
-            }
-            catch (final RuntimeException e)
-            {
-                System.err.println("ustack demo: could not delete network namespace " + created.get(i) + ": "
-                    + e.getMessage());
-            }
-        }
+        NamespaceCommands.deleteNamespaces(created, "ustack demo");
         created.clear();
     }
 
@@ -190,85 +163,24 @@ final class DemoNetwork implements AutoCloseable
     /** Runs {@code command} to its end; {@code owner}, when not null, tracks it so that close() can kill it. */
     private static String runWithin(final long timeoutSeconds, final DemoNetwork owner, final String... command)
     {
-        try
-        {
-            final Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            if (owner != null)
-            {
-                owner.track(process, true);
-            }
-            final ByteArrayOutputStream output = new ByteArrayOutputStream();
-            final Thread reader = new Thread(() ->
-            {
-                try
-                {
-                    process.getInputStream().transferTo(output);
-                }
-                catch (final IOException e)
-                {
-                    // killed: what it printed so far goes into the message
-                }
-            }, "ustack-demo-output");
-            reader.start();
-            if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS))
-            {
-                process.destroyForcibly();
-                reader.join(1_000);
-                throw new IllegalStateException(String.join(" ", command) + " took longer than " + timeoutSeconds
-                    + " s: " + output.toString(StandardCharsets.UTF_8).strip());
-            }
-            reader.join(5_000);
-            if (owner != null)
-            {
-                owner.track(process, false);
-            }
-            final String text = output.toString(StandardCharsets.UTF_8);
-            if (process.exitValue() != 0)
-            {
-                throw new IllegalStateException(String.join(" ", command) + " exited " + process.exitValue() + ": "
-                    + text.strip());
-            }
-            return text;
-        }
-        catch (final IOException e)
-        {
-            throw new IllegalStateException("cannot run " + command[0] + ": " + e.getMessage(), e);
-        }
-        catch (final InterruptedException e)
-        {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while running " + command[0], e);
-        }
+        return NamespaceCommands.run(timeoutSeconds, owner == null ? null : owner::track, command);
     }
 
     private static void requireRoot()
     {
-        try
+        if (!NamespaceCommands.isRoot())
         {
-            final boolean root = Files.readAllLines(Path.of("/proc/self/status")).stream()
-                .anyMatch(line -> line.matches("Uid:\\s+\\d+\\s+0\\s.*"));
-            if (!root)
-            {
-                throw new IllegalStateException("--kernel-peer creates network namespaces and opens AF_PACKET: run "
-                    + "as root");
-            }
-        }
-        catch (final IOException e)
-        {
-            throw new IllegalStateException("cannot read /proc/self/status: " + e.getMessage(), e);
+            throw new IllegalStateException("--kernel-peer creates network namespaces and opens AF_PACKET: run "
+                + "as root");
         }
     }
 
     private static void requireTool(final String tool)
     {
-        for (final String dir : System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin").split(":"))
+        if (!NamespaceCommands.onPath(tool))
         {
-            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, tool)))
-            {
-                return;
-            }
+            throw new IllegalStateException("--kernel-peer needs '" + tool + "' on the PATH (Debian: apt-get install "
+                + "iproute2 ethtool python3 curl)");
         }
-        throw new IllegalStateException("--kernel-peer needs '" + tool + "' on the PATH (Debian: apt-get install "
-            + "iproute2 ethtool python3 curl)");
     }
 }

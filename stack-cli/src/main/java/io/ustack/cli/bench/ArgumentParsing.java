@@ -58,6 +58,11 @@ final class ArgumentParsing
         return enums("--idle", text, IdleStrategyKind.class);
     }
 
+    static List<LinkKind> links(final String text)
+    {
+        return enums("--link", text, LinkKind.class);
+    }
+
     /** MTUs the stack accepts (StackConfig: 576..9000). */
     static List<Integer> mtus(final String text)
     {
@@ -94,6 +99,17 @@ final class ArgumentParsing
             case "off", "false", "no" -> Boolean.FALSE;
             default -> throw new IllegalArgumentException("--nagle " + item + ": use on or off (e.g. --nagle on,off)");
         });
+    }
+
+    /** One on/off switch (also true/false, yes/no). */
+    static boolean onOff(final String option, final String text)
+    {
+        return switch (text.trim().toLowerCase(Locale.ROOT))
+        {
+            case "on", "true", "yes" -> true;
+            case "off", "false", "no" -> false;
+            default -> throw new IllegalArgumentException(option + " " + text + ": use on or off");
+        };
     }
 
     /** Idle-connection targets, ascending; "none" or "0" for none. */

@@ -35,23 +35,27 @@ final class BaselineOption
             {
                 case "mode" -> new BenchMatrix(first(result.modes(), ArgumentParsing.enums(option, value,
                     io.ustack.api.config.ThreadingMode.class)), result.rings(), result.idles(), result.mtus(),
-                    result.ccs(), result.nagles(), result.ackPolicies());
+                    result.ccs(), result.nagles(), result.ackPolicies(), result.links());
                 case "ring" -> new BenchMatrix(result.modes(), first(result.rings(), ArgumentParsing.enums(option,
                     value, io.ustack.api.config.RingKind.class)), result.idles(), result.mtus(), result.ccs(),
-                    result.nagles(), result.ackPolicies());
+                    result.nagles(), result.ackPolicies(), result.links());
                 case "idle" -> new BenchMatrix(result.modes(), result.rings(), first(result.idles(),
                     ArgumentParsing.enums(option, value, io.ustack.api.config.IdleStrategyKind.class)), result.mtus(),
-                    result.ccs(), result.nagles(), result.ackPolicies());
+                    result.ccs(), result.nagles(), result.ackPolicies(), result.links());
                 case "mtu" -> new BenchMatrix(result.modes(), result.rings(), result.idles(), first(result.mtus(),
-                    ArgumentParsing.mtus(value)), result.ccs(), result.nagles(), result.ackPolicies());
+                    ArgumentParsing.mtus(value)), result.ccs(), result.nagles(), result.ackPolicies(), result.links());
                 case "cc" -> new BenchMatrix(result.modes(), result.rings(), result.idles(), result.mtus(),
                     first(result.ccs(), ArgumentParsing.congestionControls(value, policies)), result.nagles(),
-                    result.ackPolicies());
+                    result.ackPolicies(), result.links());
                 case "nagle" -> new BenchMatrix(result.modes(), result.rings(), result.idles(), result.mtus(),
-                    result.ccs(), first(result.nagles(), ArgumentParsing.nagles(value)), result.ackPolicies());
+                    result.ccs(), first(result.nagles(), ArgumentParsing.nagles(value)), result.ackPolicies(),
+                    result.links());
                 case "ack" -> new BenchMatrix(result.modes(), result.rings(), result.idles(), result.mtus(),
                     result.ccs(), result.nagles(), first(result.ackPolicies(), ArgumentParsing.ackPolicies(value,
-                    policies)));
+                    policies)), result.links());
+                case "link" -> new BenchMatrix(result.modes(), result.rings(), result.idles(), result.mtus(),
+                    result.ccs(), result.nagles(), result.ackPolicies(), first(result.links(),
+                    ArgumentParsing.links(value)));
                 default -> throw new IllegalArgumentException("--baseline " + text + ": no axis '" + axis +
                     "'; axes: " + String.join(", ", BenchCase.AXIS_NAMES));
             };

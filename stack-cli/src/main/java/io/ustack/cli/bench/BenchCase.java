@@ -22,9 +22,10 @@ import java.util.Map;
  * @param cc         congestion control by name (TcpPolicies)
  * @param nagle      true to leave Nagle's algorithm on (RFC 9293 §3.7.4), false for NODELAY
  * @param ackPolicy  ACK policy by name (TcpPolicies), e.g. {@code delayed}
+ * @param link       what joins the two stacks
  */
 record BenchCase(ThreadingMode mode, RingKind ring, IdleStrategyKind idle, int mtu, String cc, boolean nagle,
-    String ackPolicy)
+    String ackPolicy, LinkKind link)
 {
     /** StackConfig's default slot, kept for MTUs that fit it. */
     private static final int DEFAULT_SLOT_SIZE = 2048;
@@ -56,6 +57,7 @@ record BenchCase(ThreadingMode mode, RingKind ring, IdleStrategyKind idle, int m
         axes.put("cc", cc);
         axes.put("nagle", nagle);
         axes.put("ackPolicy", ackPolicy);
+        axes.put("link", link.optionName());
         return axes;
     }
 
@@ -63,11 +65,12 @@ record BenchCase(ThreadingMode mode, RingKind ring, IdleStrategyKind idle, int m
     List<String> values()
     {
         return List.of(mode.name(), ring.name(), idle.name(), Integer.toString(mtu), cc, nagle ? "on" : "off",
-            ackPolicy);
+            ackPolicy, link.optionName());
     }
 
     /** Names of the axes, as the command line spells them. */
-    static final List<String> AXIS_NAMES = List.of("mode", "ring", "idle", "mtu", "cc", "nagle", "ack");
+    static final List<String> AXIS_NAMES = List.of("mode", "ring", "idle", "mtu", "cc", "nagle", "ack",
+        "link");
 
     /** What sets this case apart from {@code baseline} ("baseline" for the baseline itself), e.g. "mode=DEDICATED". */
     String labelAgainst(final BenchCase baseline)

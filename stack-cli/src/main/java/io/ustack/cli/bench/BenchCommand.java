@@ -1,6 +1,7 @@
 package io.ustack.cli.bench;
 
 import io.ustack.api.tcp.TcpPolicies;
+import io.ustack.cli.NamespaceCommands;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -14,18 +15,20 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
- * {@code ustack bench}: runs a matrix of end-to-end cases between two ustack stacks over the in-memory wire, then
- * memory per idle connection and garbage during a long transfer, and writes results.json, results.md and
- * results.svg. Ctrl-C writes what finished.
+ * {@code ustack bench}: runs a matrix of end-to-end cases between two ustack stacks (over the in-memory wire, or
+ * AF_PACKET or TAP in private network namespaces), the Linux kernel's TCP over a veth as a reference, then memory per
+ * idle connection and garbage during a long transfer, and writes results.json, results.md and results.svg. Ctrl-C
+ * writes what finished.
  */
 @Command(
     name = "bench",
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-        "End-to-end benchmarks between two ustack stacks over the in-memory wire (one JVM): one connection's " +
+        "End-to-end benchmarks between two ustack stacks in one JVM: one connection's " +
             "throughput and 64-byte request/response latency (p50/p99) per configuration, each with repeats, 95%% " +
             "error bars and its ratio to the baseline measured in the same run; then memory per idle connection, " +
             "and bytes allocated by the stack threads and GCs during a long transfer.",
@@ -36,18 +39,27 @@ import java.util.concurrent.TimeUnit;
         "Writes results.json, results.md and results.svg to --out, and shows progress with an estimate of the " +
             "time left. Ctrl-C (or SIGTERM) writes what finished, marked incomplete.",
         "",
-        "Link: only the in-memory wire. AF_PACKET and TAP (root, a veth pair in network namespaces) are not part " +
-            "of ustack bench yet.",
+        "Links: memory (the in-memory wire), af_packet (each stack on one end of a veth pair between two private " +
+            "network namespaces, offloads off), tap (a TAP interface per stack, bridged in a private namespace). " +
+            "The real links and the kernel reference need root; without it those parts are skipped and the run " +
+            "says so. The kernel reference is Linux's own TCP between two namespaces over a veth with offloads off " +
+            "at the baseline's MTU, measured with the same windows and round trips; the tables give ustack over " +
+            "the in-memory wire as a ratio to it. Namespaces are named ustack-bench-<pid>-... and removed at the " +
+            "end and on Ctrl-C.",
         ""},
     footer = {"", "Examples:",
-        "  ustack bench --quick                                  # about a minute",
+        "  ustack bench --quick                                  # under a minute",
+        "  ustack bench --link memory,af_packet,tap --mode SHARED # as root",
+        "  ustack bench --idle-connections 10000,100000 --idle-ring-bytes 8KiB \\",
+        "               --mode SHARED --ring DISRUPTOR --garbage-bytes 0",
         "  ustack bench --mode SHARED,DEDICATED --ring DISRUPTOR,AGRONA --matrix cross",
         "  ustack bench --cc newreno,fixed --nagle on,off --ack delayed,immediate \\",
         "               --baseline ack=immediate"})
 public final class BenchCommand implements Callable<Integer>
 {
     @Option(names = "--quick", description = "A small matrix and short runs: SHARED/DEDICATED/INVOKER and AGRONA " +
-        "against the default, 256 MiB garbage run, idle connections up to a 96 MiB budget.")
+        "against the default, 256 MiB garbage run, 1000 and 10000 idle connections within a 96 MiB budget; under " +
+        "CI=true as root also one af_packet case.")
     boolean quick;
 
     @Option(names = "--mode", paramLabel = "LIST", description = "Threading modes: INVOKER, SHARED, DEDICATED " +
@@ -77,9 +89,15 @@ public final class BenchCommand implements Callable<Integer>
         "delayed,immediate; --quick delayed).")
     String acks;
 
-    @Option(names = "--link", paramLabel = "LINK", defaultValue = "memory", description = "Link between the stacks: " +
-        "memory (the only one so far).")
-    String link;
+    @Option(names = "--link", paramLabel = "LIST", description = "Links between the stacks: memory, af_packet, tap " +
+        "(default memory,af_packet,tap; --quick memory, plus af_packet under CI=true as root). af_packet and tap " +
+        "need root: without it their cases are skipped, and listed as skipped.")
+    String links;
+
+    @Option(names = "--kernel-reference", paramLabel = "on|off", defaultValue = "on", description = "Measure the " +
+        "Linux kernel's TCP between two network namespaces over a veth (offloads off) in the same run (needs " +
+        "root; default ${DEFAULT-VALUE}).")
+    String kernelReference;
 
     @Option(names = "--baseline", paramLabel = "AXIS=VALUE,...", description = "The baseline case, e.g. " +
         "mode=DEDICATED,mtu=9000: these values go first on their axes (default: first value of each axis).")
@@ -104,11 +122,20 @@ public final class BenchCommand implements Callable<Integer>
     Integer rrMessages;
 
     @Option(names = "--idle-connections", paramLabel = "LIST", description = "Idle connection counts to measure " +
-        "memory at, or none (default 10000,100000).")
+        "memory at, or none (default 10000,100000; --quick 1000,10000). Measured twice: with the stack's defaults " +
+        "and with the small profile below.")
     String idleConnections;
 
+    @Option(names = "--idle-ring-bytes", paramLabel = "SIZE", description = "Socket ring size of the small " +
+        "idle-connection profile (Stack.Builder.tcpSocketRingBytes; default 4KiB).")
+    String idleRingBytes;
+
+    @Option(names = "--idle-buffer-bytes", paramLabel = "SIZE", description = "TCP send and receive buffer of the " +
+        "small idle-connection profile (default 4KiB).")
+    String idleBufferBytes;
+
     @Option(names = "--memory-budget-mib", paramLabel = "MIB", description = "Most memory the idle connections may " +
-        "take before the run stops opening more (default 2048; --quick 96).")
+        "take before the run stops opening more (default 4096; --quick 96).")
     Integer memoryBudgetMib;
 
     @Option(names = "--garbage-bytes", paramLabel = "SIZE", description = "Bytes of the long transfer that counts " +
@@ -121,6 +148,9 @@ public final class BenchCommand implements Callable<Integer>
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    /** Whether this process may build network namespaces; tests replace it to see the run without root. */
+    BooleanSupplier root = NamespaceCommands::isRoot;
 
     @Override
     public Integer call()
@@ -139,17 +169,37 @@ public final class BenchCommand implements Callable<Integer>
         }
         final Path dir = out != null ? out : Path.of("bench-results", DateTimeFormatter.ofPattern(
             "yyyyMMdd-HHmmss", Locale.ROOT).withZone(ZoneOffset.UTC).format(Instant.now()));
-        return new BenchRun(System.out, settings, matrixValues.cases(settings.shape()), dir).run();
+        final List<BenchCase> all = matrixValues.cases(settings.shape());
+        final boolean asRoot = root.getAsBoolean();
+        final List<BenchCase> runnable = all.stream().filter(c -> asRoot || !c.link().needsRoot()).toList();
+        if (runnable.isEmpty())
+        {
+            spec.commandLine().getErr().println("ustack bench: every case needs root (--link " + links + "): run " +
+                "as root, or add memory to --link");
+            return 2;
+        }
+        final List<String> skipped = new ArrayList<>();
+        for (final BenchCase c : all)
+        {
+            if (!runnable.contains(c))
+            {
+                skipped.add(c.fullLabel() + ": link " + c.link().optionName() + " needs root (network namespaces, " +
+                    "AF_PACKET, TAP)");
+            }
+        }
+        if (settings.kernelReference() && !asRoot)
+        {
+            skipped.add("kernel reference (Linux TCP over a veth): needs root (network namespaces)");
+        }
+        return new BenchRun(System.out, asRoot ? settings : settings.withoutKernelReference(), runnable, skipped,
+            dir).run();
     }
 
     private BenchMatrix matrix()
     {
-        if (!link.equalsIgnoreCase("memory"))
-        {
-            throw new IllegalArgumentException("--link " + link + ": only memory (the in-memory wire) is " +
-                "measured so far; AF_PACKET and TAP need root and a veth pair and are not part of ustack bench yet");
-        }
         final TcpPolicies policies = TcpPolicies.installed();
+        final String quickLinks = "true".equals(System.getenv("CI")) && root.getAsBoolean() ?
+            "memory,af_packet" : "memory";
         final List<String> ccDefault = new ArrayList<>(List.of("newreno"));
         if (!quick && policies.congestionControlNames().contains("fixed"))
         {
@@ -162,7 +212,8 @@ public final class BenchCommand implements Callable<Integer>
             ArgumentParsing.mtus(or(mtus, quick ? "1500" : "1500,9000")),
             ArgumentParsing.congestionControls(or(ccs, String.join(",", ccDefault)), policies),
             ArgumentParsing.nagles(or(nagles, quick ? "on" : "on,off")),
-            ArgumentParsing.ackPolicies(or(acks, quick ? "delayed" : "delayed,immediate"), policies));
+            ArgumentParsing.ackPolicies(or(acks, quick ? "delayed" : "delayed,immediate"), policies),
+            ArgumentParsing.links(or(links, quick ? quickLinks : "memory,af_packet,tap")));
         if (baseline != null)
         {
             m = BaselineOption.apply(m, baseline, policies);
@@ -182,16 +233,28 @@ public final class BenchCommand implements Callable<Integer>
         final int window = ArgumentParsing.atLeast("--window-ms", or(windowMs, quick ? 500 : 1000), 10);
         final int n = ArgumentParsing.atLeast("--repeats", or(repeats, quick ? 3 : 5), 1);
         final int messages = ArgumentParsing.atLeast("--rr-messages", or(rrMessages, quick ? 300 : 2000), 1);
-        final int budgetMib = ArgumentParsing.atLeast("--memory-budget-mib", or(memoryBudgetMib, quick ? 96 : 2048),
+        final int budgetMib = ArgumentParsing.atLeast("--memory-budget-mib", or(memoryBudgetMib, quick ? 96 : 4096),
             1);
         final long garbage = ArgumentParsing.bytes("--garbage-bytes", or(garbageBytes, quick ? "256MiB" : "10GiB"));
         if (garbage > 0 && garbage < (1 << 20))
         {
             throw new IllegalArgumentException("--garbage-bytes " + garbageBytes + ": use at least 1MiB, or 0 to skip");
         }
+        final boolean kernel = ArgumentParsing.onOff("--kernel-reference", kernelReference);
+        final long ringBytes = ArgumentParsing.bytes("--idle-ring-bytes", or(idleRingBytes, "4KiB"));
+        if (ringBytes < 4096 || ringBytes > (64 << 20))
+        {
+            throw new IllegalArgumentException("--idle-ring-bytes " + idleRingBytes + ": use 4KiB to 64MiB");
+        }
+        final long bufferBytes = ArgumentParsing.bytes("--idle-buffer-bytes", or(idleBufferBytes, "4KiB"));
+        if (bufferBytes < 1024 || bufferBytes > (64 << 20))
+        {
+            throw new IllegalArgumentException("--idle-buffer-bytes " + idleBufferBytes + ": use 1KiB to 64MiB");
+        }
         return new BenchSettings(quick, shape, TimeUnit.MILLISECONDS.toNanos(warmup),
             TimeUnit.MILLISECONDS.toNanos(window), n, Math.max(50, messages / 4), messages,
-            ArgumentParsing.idleTargets(or(idleConnections, "10000,100000")), (long)budgetMib << 20, garbage);
+            ArgumentParsing.idleTargets(or(idleConnections, quick ? "1000,10000" : "10000,100000")),
+            (long)budgetMib << 20, garbage, kernel, (int)ringBytes, (int)bufferBytes);
     }
 
     private static <T> T or(final T value, final T otherwise)

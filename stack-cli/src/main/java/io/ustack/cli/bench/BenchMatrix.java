@@ -14,7 +14,7 @@ import java.util.List;
  * effect of each setting alone, and few cases); {@link Shape#CROSS} runs every combination.
  */
 record BenchMatrix(List<ThreadingMode> modes, List<RingKind> rings, List<IdleStrategyKind> idles, List<Integer> mtus,
-    List<String> ccs, List<Boolean> nagles, List<String> ackPolicies)
+    List<String> ccs, List<Boolean> nagles, List<String> ackPolicies, List<LinkKind> links)
 {
     /** How the axes combine into cases. */
     enum Shape
@@ -29,7 +29,7 @@ record BenchMatrix(List<ThreadingMode> modes, List<RingKind> rings, List<IdleStr
     BenchCase baseline()
     {
         return new BenchCase(modes.get(0), rings.get(0), idles.get(0), mtus.get(0), ccs.get(0), nagles.get(0),
-            ackPolicies.get(0));
+            ackPolicies.get(0), links.get(0));
     }
 
     /** The cases, baseline first, without duplicates. */
@@ -40,13 +40,22 @@ record BenchMatrix(List<ThreadingMode> modes, List<RingKind> rings, List<IdleStr
         cases.add(b);
         if (shape == Shape.VARY_ONE)
         {
-            modes.forEach(v -> cases.add(new BenchCase(v, b.ring(), b.idle(), b.mtu(), b.cc(), b.nagle(), b.ackPolicy())));
-            rings.forEach(v -> cases.add(new BenchCase(b.mode(), v, b.idle(), b.mtu(), b.cc(), b.nagle(), b.ackPolicy())));
-            idles.forEach(v -> cases.add(new BenchCase(b.mode(), b.ring(), v, b.mtu(), b.cc(), b.nagle(), b.ackPolicy())));
-            mtus.forEach(v -> cases.add(new BenchCase(b.mode(), b.ring(), b.idle(), v, b.cc(), b.nagle(), b.ackPolicy())));
-            ccs.forEach(v -> cases.add(new BenchCase(b.mode(), b.ring(), b.idle(), b.mtu(), v, b.nagle(), b.ackPolicy())));
-            nagles.forEach(v -> cases.add(new BenchCase(b.mode(), b.ring(), b.idle(), b.mtu(), b.cc(), v, b.ackPolicy())));
-            ackPolicies.forEach(v -> cases.add(new BenchCase(b.mode(), b.ring(), b.idle(), b.mtu(), b.cc(), b.nagle(), v)));
+            modes.forEach(v -> cases.add(new BenchCase(v, b.ring(), b.idle(), b.mtu(),
+                b.cc(), b.nagle(), b.ackPolicy(), b.link())));
+            rings.forEach(v -> cases.add(new BenchCase(b.mode(), v, b.idle(), b.mtu(),
+                b.cc(), b.nagle(), b.ackPolicy(), b.link())));
+            idles.forEach(v -> cases.add(new BenchCase(b.mode(), b.ring(), v, b.mtu(),
+                b.cc(), b.nagle(), b.ackPolicy(), b.link())));
+            mtus.forEach(v -> cases.add(new BenchCase(b.mode(), b.ring(), b.idle(), v,
+                b.cc(), b.nagle(), b.ackPolicy(), b.link())));
+            ccs.forEach(v -> cases.add(new BenchCase(b.mode(), b.ring(), b.idle(), b.mtu(),
+                v, b.nagle(), b.ackPolicy(), b.link())));
+            nagles.forEach(v -> cases.add(new BenchCase(b.mode(), b.ring(), b.idle(), b.mtu(),
+                b.cc(), v, b.ackPolicy(), b.link())));
+            ackPolicies.forEach(v -> cases.add(new BenchCase(b.mode(), b.ring(), b.idle(), b.mtu(),
+                b.cc(), b.nagle(), v, b.link())));
+            links.forEach(v -> cases.add(new BenchCase(b.mode(), b.ring(), b.idle(), b.mtu(),
+                b.cc(), b.nagle(), b.ackPolicy(), v)));
             return new ArrayList<>(cases);
         }
         for (final ThreadingMode mode : modes)
@@ -63,7 +72,10 @@ record BenchMatrix(List<ThreadingMode> modes, List<RingKind> rings, List<IdleStr
                             {
                                 for (final String ack : ackPolicies)
                                 {
-                                    cases.add(new BenchCase(mode, ring, idle, mtu, cc, nagle, ack));
+                                    for (final LinkKind link : links)
+                                    {
+                                        cases.add(new BenchCase(mode, ring, idle, mtu, cc, nagle, ack, link));
+                                    }
                                 }
                             }
                         }

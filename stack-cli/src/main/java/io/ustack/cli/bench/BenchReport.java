@@ -1,5 +1,7 @@
 package io.ustack.cli.bench;
 
+import io.ustack.api.config.ThreadingMode;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,7 +19,7 @@ import java.util.Map;
  */
 final class BenchReport
 {
-    static final String SCHEMA = "ustack-bench/1";
+    static final String SCHEMA = "ustack-bench/2";
     static final String JSON = "results.json";
     static final String MARKDOWN = "results.md";
     static final String SVG = "results.svg";
@@ -27,8 +29,12 @@ final class BenchReport
     final Instant startedAt;
     final List<CaseResult> cases = new ArrayList<>();
     int plannedCases;
-    List<IdleConnections.Step> idle;
+    List<IdleConnections.Result> idle;
     String idleError;
+    /** Parts of the run left out, each with why (a real link or the kernel reference without root). */
+    final List<String> skipped = new ArrayList<>();
+    KernelReference.Outcome kernel;
+    String kernelError;
     GarbageRun.Outcome garbage;
     String garbageError;
 
@@ -43,6 +49,28 @@ final class BenchReport
     CaseResult baseline()
     {
         return cases.isEmpty() ? null : cases.get(0);
+    }
+
+    /**
+     * The ustack case to compare with the kernel reference (issue 4): the first that finished over the in-memory
+     * wire in SHARED mode at the kernel reference's MTU, or null.
+     */
+    CaseResult kernelCounterpart()
+    {
+        if (kernel == null)
+        {
+            return null;
+        }
+        for (final CaseResult result : cases)
+        {
+            final BenchCase c = result.benchCase();
+            if (result.ok() && c.link() == LinkKind.MEMORY && c.mode() == ThreadingMode.SHARED &&
+                c.mtu() == kernel.mtu())
+            {
+                return result;
+            }
+        }
+        return null;
     }
 
     /** Writes the three files into {@code dir}; returns their paths. */
@@ -76,6 +104,8 @@ final class BenchReport
             caseList.add(caseJson(result, base));
         }
         root.put("cases", caseList);
+        root.put("skipped", skipped);
+        root.put("kernelReference", kernelJson());
         root.put("idleConnections", idleJson());
         root.put("garbage", garbageJson());
         return root;
@@ -98,7 +128,18 @@ final class BenchReport
         final Map<String, Object> s = new LinkedHashMap<>();
         s.put("quick", settings.quick());
         s.put("matrix", settings.shape().name());
-        s.put("link", "in-memory wire (no impairments)");
+        final List<String> links = new ArrayList<>();
+        for (final CaseResult result : cases)
+        {
+            final String link = result.benchCase().link().optionName() + ": " +
+                result.benchCase().link().description();
+            if (!links.contains(link))
+            {
+                links.add(link);
+            }
+        }
+        s.put("links", links);
+        s.put("kernelReference", settings.kernelReference());
         s.put("warmupMs", settings.warmupNs() / 1_000_000);
         s.put("windowMs", settings.windowNs() / 1_000_000);
         s.put("repeats", settings.repeats());
@@ -160,6 +201,32 @@ final class BenchReport
         return m;
     }
 
+    private Object kernelJson()
+    {
+        if (kernel == null)
+        {
+            return kernelError == null ? null : Map.of("error", kernelError);
+        }
+        final Map<String, Object> m = new LinkedHashMap<>();
+        m.put("description", KernelReference.description(kernel.mtu()));
+        m.put("mtu", kernel.mtu());
+        m.put("seconds", kernel.seconds());
+        m.put("throughputMbps", estimateJson(kernel.throughputMbps()));
+        m.put("rttP50Us", estimateJson(kernel.rttP50Us()));
+        m.put("rttP99Us", estimateJson(kernel.rttP99Us()));
+        final CaseResult ustack = kernelCounterpart();
+        if (ustack != null)
+        {
+            final Map<String, Object> ratio = new LinkedHashMap<>();
+            ratio.put("ustackCase", ustack.benchCase().fullLabel());
+            ratio.put("throughput", ratioJson(ustack.throughputMbps().ratioTo(kernel.throughputMbps())));
+            ratio.put("rttP50", ratioJson(ustack.rttP50Us().ratioTo(kernel.rttP50Us())));
+            ratio.put("rttP99", ratioJson(ustack.rttP99Us().ratioTo(kernel.rttP99Us())));
+            m.put("ustackOverKernel", ratio);
+        }
+        return m;
+    }
+
     private Object idleJson()
     {
         if (idle == null)
@@ -169,9 +236,26 @@ final class BenchReport
         final Map<String, Object> m = new LinkedHashMap<>();
         m.put("method", "heap used (MemoryMXBean) + direct buffers used (BufferPoolMXBean 'direct') after 3 full " +
             "GCs, minus the same before the first connection; both ends in one JVM, per end = half; stacks SHARED, " +
-            "default TcpSettings (64 KiB buffers)");
+            "in-memory wire; once per profile");
+        final List<Object> profiles = new ArrayList<>();
+        for (final IdleConnections.Result result : idle)
+        {
+            profiles.add(profileJson(result));
+        }
+        m.put("profiles", profiles);
+        return m;
+    }
+
+    private static Map<String, Object> profileJson(final IdleConnections.Result result)
+    {
+        final Map<String, Object> m = new LinkedHashMap<>();
+        final IdleConnections.Profile profile = result.profile();
+        m.put("name", profile.name());
+        m.put("socketRingBytes", profile.socketRingBytes());
+        m.put("sendBufferBytes", profile.sendBufferBytes());
+        m.put("receiveBufferBytes", profile.receiveBufferBytes());
         final List<Object> steps = new ArrayList<>();
-        for (final IdleConnections.Step step : idle)
+        for (final IdleConnections.Step step : result.steps())
         {
             final Map<String, Object> s = new LinkedHashMap<>();
             s.put("target", step.target());
@@ -184,8 +268,9 @@ final class BenchReport
             steps.add(s);
         }
         m.put("steps", steps);
-        m.put("expectedDirectBytesPerEnd", IdleConnections.expectedDirectBytesPerEnd());
-        m.put("accounting", idle.isEmpty() ? null : IdleConnections.accounting(idle.get(idle.size() - 1)));
+        m.put("expectedDirectBytesPerEnd", profile.expectedDirectBytesPerEnd());
+        m.put("accounting", result.steps().isEmpty() ? null : IdleConnections.accounting(profile,
+            result.steps().get(result.steps().size() - 1)));
         return m;
     }
 

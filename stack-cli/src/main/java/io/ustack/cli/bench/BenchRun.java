@@ -29,7 +29,8 @@ final class BenchRun
     private double plannedDone;
     private final double plannedTotal;
 
-    BenchRun(final PrintStream out, final BenchSettings settings, final List<BenchCase> cases, final Path dir)
+    BenchRun(final PrintStream out, final BenchSettings settings, final List<BenchCase> cases,
+        final List<String> skipped, final Path dir)
     {
         this.out = out;
         this.settings = settings;
@@ -37,18 +38,27 @@ final class BenchRun
         this.dir = dir;
         this.report = new BenchReport(MachineInfo.detect(), settings, Instant.now());
         this.report.plannedCases = cases.size();
-        this.plannedTotal = cases.size() * settings.plannedCaseSeconds() + plannedIdleSeconds() +
-            plannedGarbageSeconds();
+        this.report.skipped.addAll(skipped);
+        this.plannedTotal = cases.size() * settings.plannedCaseSeconds() + settings.plannedKernelSeconds() +
+            plannedIdleSeconds() + plannedGarbageSeconds();
     }
 
     /** Runs everything; returns the exit status (0 when every part ran, 1 when one failed). */
     int run()
     {
         final MachineInfo m = report.machine;
-        out.printf("ustack bench%s: %d cases over the in-memory wire, results to %s%n", settings.quick() ?
-            " --quick" : "", cases.size(), dir);
+        out.printf("ustack bench%s: %d cases (links: %s)%s, results to %s%n", settings.quick() ? " --quick" : "",
+            cases.size(), String.join(", ", cases.stream().map(c -> c.link().optionName()).distinct().toList()),
+            settings.kernelReference() ? " and the Linux kernel over a veth" : "", dir);
         out.printf("JDK %s, %s (%d CPUs), %s, commit %s%n", m.jdk(), m.cpu(), m.cpus(), m.kernel(), m.gitCommit());
         out.printf("baseline: %s%n%n", cases.get(0).fullLabel());
+        if (!report.skipped.isEmpty())
+        {
+            out.printf("SKIPPED %d part(s) of the run, which need root (run as root to include them):%n",
+                report.skipped.size());
+            report.skipped.forEach(s -> out.println("  - " + s));
+            out.println();
+        }
         final Thread hook = new Thread(this::onInterrupt, "bench-results-on-exit");
         Runtime.getRuntime().addShutdownHook(hook);
         boolean allOk = true;
@@ -71,6 +81,7 @@ final class BenchRun
                     result.shutdownClean() ? "" : " (stacks did not shut down clean)") :
                     "  FAILED: " + result.error());
             }
+            allOk &= runKernelReference();
             allOk &= runIdle();
             allOk &= runGarbage();
             writeOnce(true);
@@ -91,6 +102,37 @@ final class BenchRun
         return allOk ? 0 : 1;
     }
 
+    private boolean runKernelReference()
+    {
+        if (!settings.kernelReference())
+        {
+            return true;
+        }
+        final int mtu = cases.get(0).mtu();
+        progress("[kernel reference] " + KernelReference.description(mtu));
+        try
+        {
+            final KernelReference.Outcome k = new KernelReference(settings).run(mtu);
+            synchronized (report)
+            {
+                report.kernel = k;
+            }
+            out.printf("  throughput %s Mbit/s, RTT p50 %s µs, p99 %s µs%n", k.throughputMbps().format(0),
+                k.rttP50Us().format(1), k.rttP99Us().format(1));
+            return true;
+        }
+        catch (final IOException | RuntimeException e)
+        {
+            report.kernelError = e.toString();
+            out.println("  FAILED: " + e);
+            return false;
+        }
+        finally
+        {
+            plannedDone += settings.plannedKernelSeconds();
+        }
+    }
+
     private boolean runIdle()
     {
         if (settings.idleTargets().isEmpty())
@@ -100,7 +142,7 @@ final class BenchRun
         progress("[idle connections] up to " + settings.idleTargets());
         try
         {
-            final List<IdleConnections.Step> steps = new IdleConnections(settings, out).run();
+            final List<IdleConnections.Result> steps = new IdleConnections(settings, out).run();
             synchronized (report)
             {
                 report.idle = steps;

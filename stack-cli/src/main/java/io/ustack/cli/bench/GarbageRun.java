@@ -53,7 +53,8 @@ final class GarbageRun
     Outcome run(final BenchCase baseline) throws IOException
     {
         final BenchCase benchCase = baseline.mode() == ThreadingMode.INVOKER ? new BenchCase(ThreadingMode.SHARED,
-            baseline.ring(), baseline.idle(), baseline.mtu(), baseline.cc(), baseline.nagle(), baseline.ackPolicy()) :
+            baseline.ring(), baseline.idle(), baseline.mtu(), baseline.cc(), baseline.nagle(), baseline.ackPolicy(),
+            baseline.link()) :
             baseline;
         final com.sun.management.ThreadMXBean threads =
             (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();

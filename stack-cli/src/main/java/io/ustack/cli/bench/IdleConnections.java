@@ -10,6 +10,8 @@ import io.ustack.tcp.socket.TcpSocketLayer;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -17,8 +19,9 @@ import java.util.List;
  * Memory per idle connection: opens connections from stack a to stack b one by one (nothing is sent on them) and,
  * at each target count, measures the JVM's heap in use and its direct (off-heap) buffers in use after full GCs,
  * against the same figures taken before the first connection. Both ends live in this JVM, so a connection costs
- * two sockets; the per-end figure (half) is what a server pays for each client. The stacks run SHARED with the
- * stack's default TCP settings (64 KiB send and receive buffers).
+ * two sockets; the per-end figure (half) is what a server pays for each client. The stacks run SHARED, once per
+ * {@link Profile}: the stack's defaults, and an explicit small configuration for many mostly idle connections
+ * (small socket rings through {@code Stack.Builder.tcpSocketRingBytes} and small TCP buffers).
  *
  * <p>Stops adding connections before the growth would pass the memory budget (projected from the first
  * {@value #CALIBRATION} connections), or when the stack refuses one; either way it reports the count it reached
@@ -30,9 +33,48 @@ final class IdleConnections
     static final int CALIBRATION = 64;
     static final int PER_PORT = 20_000;
     private static final int FIRST_PORT = 6000;
+    /** Connections opened at once; the listeners' backlog holds a whole batch. */
+    static final int BATCH = 256;
+    private static final int BACKLOG = 2 * BATCH;
 
     private final BenchSettings settings;
     private final PrintStream out;
+
+    /**
+     * One configuration of the idle connections, reported with its figures.
+     *
+     * @param name             "default" or "small"
+     * @param socketRingBytes  each of a blocking socket's two rings (Stack.Builder.tcpSocketRingBytes)
+     * @param sendBufferBytes  TCP send buffer (TcpSettings)
+     * @param receiveBufferBytes TCP receive buffer (TcpSettings)
+     */
+    record Profile(String name, int socketRingBytes, int sendBufferBytes, int receiveBufferBytes)
+    {
+        /** The stack's defaults. */
+        static Profile defaults()
+        {
+            final TcpSettings defaults = TcpSettings.defaults();
+            return new Profile("default", TcpSocketLayer.DEFAULT_RING_BYTES, defaults.sendBufferBytes(),
+                defaults.receiveBufferBytes());
+        }
+
+        /** Off-heap bytes of one idle end by construction: two socket rings and the two TCP buffers. */
+        long expectedDirectBytesPerEnd()
+        {
+            return 2L * socketRingBytes + sendBufferBytes + receiveBufferBytes;
+        }
+
+        String describe()
+        {
+            return String.format("%s: socket rings 2 × %,d B (Stack.Builder.tcpSocketRingBytes), TCP send %,d B + " +
+                "receive %,d B (TcpSettings)", name, socketRingBytes, sendBufferBytes, receiveBufferBytes);
+        }
+    }
+
+    /** A profile's figures at each target. */
+    record Result(Profile profile, List<Step> steps)
+    {
+    }
 
     /** The figures at one target count. */
     record Step(int target, int reached, long heapBytes, long directBytes, String limitedBy)
@@ -60,27 +102,13 @@ final class IdleConnections
         }
     }
 
-    /**
-     * Where the off-heap bytes of one idle end go by construction: the socket layer's two byte rings (application
-     * to stack and back, {@link TcpSocketLayer#DEFAULT_RING_BYTES} each by default) and the engine's send and receive
-     * buffers (TcpSettings), all allocated when the connection opens.
-     */
-    static long expectedDirectBytesPerEnd()
+    /** One sentence on what the figures of {@code profile} mean at its largest target. */
+    static String accounting(final Profile profile, final Step step)
     {
-        final TcpSettings defaults = TcpSettings.defaults();
-        return 2L * TcpSocketLayer.DEFAULT_RING_BYTES + defaults.sendBufferBytes() + defaults.receiveBufferBytes();
-    }
-
-    /** One sentence on what the figures mean for the largest target. */
-    static String accounting(final Step step)
-    {
-        final TcpSettings defaults = TcpSettings.defaults();
-        return String.format("expected off-heap per end: %,d B = 2 socket rings of %,d B (TcpSocketLayer." +
-                "DEFAULT_RING_BYTES; Stack.Builder.tcpSocketRingBytes lowers it) + send %,d B + receive %,d B (TcpSettings); measured %,.0f B. " +
-                "At %,.0f B per end, 1 GiB holds %,d ends and %,d idle connections need %.1f GiB per side",
-            expectedDirectBytesPerEnd(), TcpSocketLayer.DEFAULT_RING_BYTES, defaults.sendBufferBytes(),
-            defaults.receiveBufferBytes(), step.directBytesPerEnd(), step.bytesPerEnd(), step.endsPerGiB(),
-            step.target(), step.target() * step.bytesPerEnd() / (1L << 30));
+        return String.format("%s: expected off-heap per end %,d B, measured %,.0f B. At %,.0f B per end, 1 GiB holds " +
+                "%,d ends, and %,d idle connections need %.1f GiB per side",
+            profile.describe(), profile.expectedDirectBytesPerEnd(), step.directBytesPerEnd(), step.bytesPerEnd(),
+            step.endsPerGiB(), step.target(), step.target() * step.bytesPerEnd() / (1L << 30));
     }
 
     IdleConnections(final BenchSettings settings, final PrintStream out)
@@ -89,13 +117,33 @@ final class IdleConnections
         this.out = out;
     }
 
-    List<Step> run() throws IOException
+    /** The profiles of this run: the defaults, and the small one of the settings. */
+    List<Profile> profiles()
+    {
+        return List.of(Profile.defaults(), new Profile("small", settings.idleRingBytes(),
+            settings.idleBufferBytes(), settings.idleBufferBytes()));
+    }
+
+    List<Result> run() throws IOException
+    {
+        final List<Result> results = new ArrayList<>();
+        for (final Profile profile : profiles())
+        {
+            out.println("  profile " + profile.describe());
+            results.add(new Result(profile, run(profile)));
+        }
+        return results;
+    }
+
+    private List<Step> run(final Profile profile) throws IOException
     {
         final List<Step> steps = new ArrayList<>();
         final int maxTarget = settings.idleTargets().get(settings.idleTargets().size() - 1);
         final TcpSettings tcp = TcpSettings.builder().maxConnections(maxTarget + CALIBRATION)
-            .maxListeners(64 + maxTarget / PER_PORT).build();
-        try (TwoStacks stacks = new TwoStacks(config(TwoStacks.NAME_A), config(TwoStacks.NAME_B), tcp))
+            .maxListeners(64 + maxTarget / PER_PORT).sendBufferBytes(profile.sendBufferBytes())
+            .receiveBufferBytes(profile.receiveBufferBytes()).build();
+        try (TwoStacks stacks = new TwoStacks(config(TwoStacks.NAME_A), config(TwoStacks.NAME_B), tcp,
+            LinkKind.MEMORY, profile.socketRingBytes()))
         {
             final List<TcpListener> listeners = new ArrayList<>();
             final List<TcpSocket> sockets = new ArrayList<>();
@@ -122,14 +170,17 @@ final class IdleConnections
                             "to go further", opened, settings.memoryBudgetBytes() >> 20);
                         break;
                     }
+                    final long room = Math.min(budgetCount, opened < CALIBRATION ? CALIBRATION : Long.MAX_VALUE) - opened;
+                    final int batch = (int)Math.min(Math.min(BATCH, target - opened), room);
                     try
                     {
-                        open(stacks, listeners, sockets, opened);
-                        opened++;
+                        openBatch(stacks, listeners, sockets, opened, batch);
+                        opened += batch;
                     }
                     catch (final IOException | OutOfMemoryError e)
                     {
-                        limitedBy = "the stack refused connection " + (opened + 1) + ": " + e;
+                        limitedBy = "the stack refused one of connections " + (opened + 1) + ".." + (opened + batch) +
+                            ": " + e;
                     }
                 }
                 final MemoryUse grown = MemoryUse.afterGc().minus(before);
@@ -145,17 +196,79 @@ final class IdleConnections
         return steps;
     }
 
-    private static void open(final TwoStacks stacks, final List<TcpListener> listeners, final List<TcpSocket> sockets,
-        final int index) throws IOException
+    /**
+     * Opens connections {@code first .. first + count - 1} at once: every SYN goes out before any handshake is waited
+     * for, so the stacks complete them together (each duty cycle of a stack visits all its open sockets, so opening
+     * them one at a time would cost time growing with the square of the count). Connection {@code i} goes to port
+     * {@code FIRST_PORT + i / PER_PORT}.
+     *
+     * @throws IOException when a socket is refused, a handshake fails, or they do not all complete within
+     *                     {@link TwoStacks#WAIT}
+     */
+    private static void openBatch(final TwoStacks stacks, final List<TcpListener> listeners,
+        final List<TcpSocket> sockets, final int first, final int count) throws IOException
     {
-        final int portIndex = index / PER_PORT;
-        if (portIndex == listeners.size())
+        final List<TcpSocket> connecting = new ArrayList<>(count);
+        for (int i = first; i < first + count; i++)
         {
-            listeners.add(stacks.b.tcp().listen(0, FIRST_PORT + portIndex, 128));
+            final int portIndex = i / PER_PORT;
+            if (portIndex == listeners.size())
+            {
+                listeners.add(stacks.b.tcp().listen(0, FIRST_PORT + portIndex, BACKLOG));
+            }
+            final TcpSocket client = stacks.a.tcp().connectNow(TwoStacks.B, FIRST_PORT + portIndex);
+            connecting.add(client);
+            sockets.add(client);
         }
-        final TcpSocket client = stacks.a.tcp().connect(TwoStacks.B, FIRST_PORT + portIndex, TwoStacks.WAIT);
-        sockets.add(client);
-        sockets.add(listeners.get(portIndex).accept(TwoStacks.WAIT));
+        final long deadlineNs = System.nanoTime() + TwoStacks.WAIT.toNanos();
+        int accepted = 0;
+        int connected = 0;
+        while (accepted < count || connected < count)
+        {
+            if (System.nanoTime() - deadlineNs > 0)
+            {
+                throw new SocketTimeoutException(String.format("%d of %d handshakes completed and %d accepted " +
+                    "within %s", connected, count, accepted, TwoStacks.WAIT));
+            }
+            int progress = 0;
+            for (int p = first / PER_PORT; p <= (first + count - 1) / PER_PORT; p++)
+            {
+                TcpSocket server;
+                while (accepted < count && (server = listeners.get(p).accept()) != null)
+                {
+                    sockets.add(server);
+                    accepted++;
+                    progress++;
+                }
+            }
+            while (connected < count && finished(connecting.get(connected)))
+            {
+                connected++;
+                progress++;
+            }
+            if (progress == 0)
+            {
+                Thread.yield();
+            }
+        }
+    }
+
+    /**
+     * {@link TcpSocket#finishConnect()}, asked a second time when it fails: TcpSocketImpl.finishConnect reads
+     * {@code established} and then {@code phase}, while the stack thread sets them in that order, so a handshake that
+     * completes between the two reads is reported as a failure with no error ("failed: none"); the second call sees
+     * it established. A real failure fails again.
+     */
+    private static boolean finished(final TcpSocket socket) throws IOException
+    {
+        try
+        {
+            return socket.finishConnect();
+        }
+        catch (final SocketException raced)
+        {
+            return socket.finishConnect();
+        }
     }
 
     private static StackConfig config(final String name)

@@ -9,9 +9,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * One connection's throughput, a to b: the sender writes 64 KiB chunks as fast as the stack takes them; after the
- * warm-up, the receiver notes bytes and time at the end of each measurement window, and each window gives one
- * sample in Mbit/s (bytes over the window's real length, so a late mark does not bias the rate). Then the sender
+ * One connection's throughput, a to b: the sender writes 64 KiB chunks as fast as the stack takes them; the receiver
+ * measures {@link ThroughputWindows}. Then the sender
  * stops and sends a FIN, and the receiver reads to the end.
  */
 final class Throughput
@@ -64,7 +63,7 @@ final class Throughput
         }, "bench-sender");
         sender.setDaemon(true);
         sender.start();
-        final Windows marks = new Windows(stacks.clock.nanoTime());
+        final ThroughputWindows marks = windows(stacks.clock.nanoTime());
         final ByteBuffer into = ByteBuffer.allocateDirect(CHUNK);
         long total = 0;
         try
@@ -100,7 +99,7 @@ final class Throughput
     {
         final ByteBuffer chunk = ByteBuffer.allocateDirect(CHUNK);
         final ByteBuffer into = ByteBuffer.allocateDirect(CHUNK);
-        final Windows marks = new Windows(stacks.clock.nanoTime());
+        final ThroughputWindows marks = windows(stacks.clock.nanoTime());
         long total = 0;
         boolean sending = true;
         long lastProgressNs = stacks.clock.nanoTime();
@@ -140,48 +139,8 @@ final class Throughput
         return new Outcome(total, marks.rates());
     }
 
-    /** Marks the end of the warm-up and of each window; done after the last window. */
-    private final class Windows
+    private ThroughputWindows windows(final long startNs)
     {
-        private final long[] bytesAt = new long[windows + 1];
-        private final long[] timeAt = new long[windows + 1];
-        private final long startNs;
-        private int marked;
-
-        Windows(final long startNs)
-        {
-            this.startNs = startNs;
-        }
-
-        /** Notes {@code total} bytes at {@code nowNs}; true once every window is measured. */
-        boolean observe(final long total, final long nowNs)
-        {
-            if (marked > windows)
-            {
-                return true;
-            }
-            final long dueNs = startNs + warmupNs + marked * windowNs;
-            if (nowNs - dueNs >= 0)
-            {
-                bytesAt[marked] = total;
-                timeAt[marked] = nowNs;
-                marked++;
-            }
-            return marked > windows;
-        }
-
-        double[] rates()
-        {
-            if (marked <= windows)
-            {
-                throw new IllegalStateException("the transfer ended before its last measurement window");
-            }
-            final double[] rates = new double[windows];
-            for (int i = 0; i < windows; i++)
-            {
-                rates[i] = (bytesAt[i + 1] - bytesAt[i]) * 8.0 / ((timeAt[i + 1] - timeAt[i]) / 1e9) / 1e6;
-            }
-            return rates;
-        }
+        return new ThroughputWindows(startNs, warmupNs, windowNs, windows);
     }
 }

@@ -7,11 +7,10 @@ import io.ustack.api.counter.DropReason;
 import io.ustack.api.net.Ipv4Address;
 import io.ustack.api.socket.TcpListener;
 import io.ustack.api.socket.TcpSocket;
-import io.ustack.link.memory.InMemoryWire;
-import io.ustack.link.memory.WireConfig;
 import io.ustack.runtime.ShutdownReport;
 import io.ustack.runtime.Stack;
 import io.ustack.tcp.TcpSettings;
+import io.ustack.tcp.socket.TcpSocketLayer;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.SystemNanoClock;
 
@@ -25,7 +24,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Two ustack stacks, {@code bench-a} (198.18.0.1, the client) and {@code bench-b} (198.18.0.2, the server), joined
- * by an unimpaired in-memory wire. In {@link ThreadingMode#INVOKER} nothing runs the stacks but {@link #poll()}: the
+ * by a {@link LinkPair}: the unimpaired in-memory wire, or a real link in private network namespaces. In
+ * {@link ThreadingMode#INVOKER} nothing runs the stacks but {@link #poll()}: the
  * benchmark thread drives them, and set-up calls that block (listen, connect, accept) run while a helper thread
  * polls, see {@link #withPoller}.
  */
@@ -42,15 +42,44 @@ final class TwoStacks implements AutoCloseable
     final Stack a;
     final Stack b;
     final NanoClock clock = new SystemNanoClock();
+    private final LinkPair link;
     private final boolean invoker;
     private final List<Thread> stackThreads;
 
-    TwoStacks(final StackConfig configA, final StackConfig configB, final TcpSettings tcp)
+    TwoStacks(final StackConfig configA, final StackConfig configB, final TcpSettings tcp) throws IOException
     {
-        final InMemoryWire wire = new InMemoryWire(WireConfig.builder().mtu(configA.mtu()).queueDepth(4096).build(),
-            clock);
-        a = Stack.builder(configA).iface(wire.endpointA(), ADDRESS_A + "/24").clock(clock).tcp(tcp).build();
-        b = Stack.builder(configB).iface(wire.endpointB(), ADDRESS_B + "/24").clock(clock).tcp(tcp).build();
+        this(configA, configB, tcp, LinkKind.MEMORY, TcpSocketLayer.DEFAULT_RING_BYTES);
+    }
+
+    /** The two stacks on a link of {@code kind}, with socket rings of {@code socketRingBytes} (Stack.Builder). */
+    TwoStacks(final StackConfig configA, final StackConfig configB, final TcpSettings tcp, final LinkKind kind,
+        final int socketRingBytes) throws IOException
+    {
+        link = LinkPair.open(kind, configA.mtu(), clock);
+        try
+        {
+            a = Stack.builder(configA).iface(link.a, ADDRESS_A + "/24").clock(clock).tcp(tcp)
+                .tcpSocketRingBytes(socketRingBytes).build();
+        }
+        catch (final RuntimeException e)
+        {
+            link.a.close();
+            link.b.close();
+            link.close();
+            throw e;
+        }
+        try
+        {
+            b = Stack.builder(configB).iface(link.b, ADDRESS_B + "/24").clock(clock).tcp(tcp)
+                .tcpSocketRingBytes(socketRingBytes).build();
+        }
+        catch (final RuntimeException e)
+        {
+            a.shutdown();
+            link.b.close();
+            link.close();
+            throw e;
+        }
         invoker = configA.threadingMode() == ThreadingMode.INVOKER;
         final Set<Thread> before = Thread.getAllStackTraces().keySet();
         a.start();
@@ -69,9 +98,10 @@ final class TwoStacks implements AutoCloseable
     }
 
     /** The stacks of one benchmark case. */
-    static TwoStacks of(final BenchCase benchCase)
+    static TwoStacks of(final BenchCase benchCase) throws IOException
     {
-        return new TwoStacks(benchCase.stackConfig(NAME_A), benchCase.stackConfig(NAME_B), benchCase.tcpSettings());
+        return new TwoStacks(benchCase.stackConfig(NAME_A), benchCase.stackConfig(NAME_B), benchCase.tcpSettings(),
+            benchCase.link(), TcpSocketLayer.DEFAULT_RING_BYTES);
     }
 
     boolean invoker()
@@ -142,12 +172,22 @@ final class TwoStacks implements AutoCloseable
         return a.counters().get(CounterDescriptor.TCP_RETRANSMITS) + b.counters().get(CounterDescriptor.TCP_RETRANSMITS);
     }
 
-    /** Shuts both stacks down; true when both were clean (drained, no buffers held, no agent errors). */
+    /**
+     * Shuts both stacks down (which closes their endpoints), then removes the link's private network if any; true
+     * when both stacks were clean (drained, no buffers held, no agent errors).
+     */
     boolean shutdown()
     {
-        final ShutdownReport ra = a.shutdown();
-        final ShutdownReport rb = b.shutdown();
-        return ra.clean() && rb.clean();
+        try
+        {
+            final ShutdownReport ra = a.shutdown();
+            final ShutdownReport rb = b.shutdown();
+            return ra.clean() && rb.clean();
+        }
+        finally
+        {
+            link.close();
+        }
     }
 
     /** Both stacks' shutdown reports (shutting them down first if need be), as text. */

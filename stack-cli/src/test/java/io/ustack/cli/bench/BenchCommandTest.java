@@ -6,6 +6,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.w3c.dom.Document;
+import io.ustack.cli.NamespaceCommands;
 import picocli.CommandLine;
 
 import javax.xml.parsers.DocumentBuilderFactory;
@@ -43,13 +44,18 @@ class BenchCommandTest
 
     private static Run bench(final String... args)
     {
+        return bench(new BenchCommand(), args);
+    }
+
+    private static Run bench(final BenchCommand command, final String... args)
+    {
         final PrintStream stdout = System.out;
         final ByteArrayOutputStream out = new ByteArrayOutputStream();
         final StringWriter err = new StringWriter();
         System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
         try
         {
-            final CommandLine commandLine = new CommandLine(new BenchCommand());
+            final CommandLine commandLine = new CommandLine(command);
             commandLine.setErr(new PrintWriter(err, true));
             final Run run = new Run();
             run.code = commandLine.execute(args);
@@ -68,9 +74,12 @@ class BenchCommandTest
     @SuppressWarnings("unchecked")
     void quickRunWritesValidResults(@TempDir final Path dir) throws Exception
     {
+        final boolean root = NamespaceCommands.isRoot();
+        final boolean withAfPacket = root && "true".equals(System.getenv("CI"));
+        final int caseCount = withAfPacket ? 5 : 4;
         final Run run = bench("--quick", "--out", dir.toString());
         assertEquals(0, run.code, run.toString());
-        assertTrue(run.out.contains("[case 1/4] baseline"), run.out);
+        assertTrue(run.out.contains("[case 1/" + caseCount + "] baseline"), run.out);
         assertTrue(run.out.contains("left)"), "progress shows an estimate of the time left:\n" + run.out);
 
         final Map<String, Object> json = (Map<String, Object>)JsonReader.parse(
@@ -83,7 +92,10 @@ class BenchCommandTest
             assertNotNull(machine.get(field), "machine." + field);
         }
         final List<Object> cases = (List<Object>)json.get("cases");
-        assertEquals(4, cases.size(), "--quick: SHARED baseline, DEDICATED, INVOKER, AGRONA");
+        assertEquals(caseCount, cases.size(), "--quick: SHARED baseline, DEDICATED, INVOKER, AGRONA" +
+            (withAfPacket ? ", and af_packet under CI=true as root" : ""));
+        assertEquals(withAfPacket, cases.stream().anyMatch(c -> "link=af_packet".equals(
+            ((Map<String, Object>)c).get("label"))), cases.toString());
         assertEquals(((Map<String, Object>)cases.get(0)).get("label"), "baseline");
         for (final Object c : cases)
         {
@@ -99,19 +111,32 @@ class BenchCommandTest
             final Map<String, Object> ratio = (Map<String, Object>)result.get("ratioToBaseline");
             assertTrue((Double)((Map<String, Object>)ratio.get("throughput")).get("mean") > 0, ratio.toString());
             assertTrue(((Map<String, Object>)result.get("config")).keySet().containsAll(
-                List.of("mode", "ring", "idle", "mtu", "cc", "nagle", "ackPolicy")), result.toString());
+                List.of("mode", "ring", "idle", "mtu", "cc", "nagle", "ackPolicy", "link")), result.toString());
         }
+        assertKernelReference(json, root);
 
         final Map<String, Object> idle = (Map<String, Object>)json.get("idleConnections");
-        final List<Object> steps = (List<Object>)idle.get("steps");
-        assertEquals(2, steps.size(), "targets 10000 and 100000");
-        for (final Object s : steps)
+        final List<Object> profiles = (List<Object>)idle.get("profiles");
+        assertEquals(List.of("default", "small"), profiles.stream().map(p -> ((Map<String, Object>)p).get("name"))
+            .toList());
+        final List<Double> perEnd = new java.util.ArrayList<>();
+        for (final Object p : profiles)
         {
-            final Map<String, Object> step = (Map<String, Object>)s;
-            assertTrue((Double)step.get("reached") > 0, step.toString());
-            assertTrue((Double)step.get("bytesPerEnd") > 0, step.toString());
-            assertNotNull(step.get("limitedBy"), "the 96 MiB budget cannot hold 10,000 connections: " + step);
+            final List<Object> steps = (List<Object>)((Map<String, Object>)p).get("steps");
+            assertEquals(2, steps.size(), "--quick targets 1000 and 10000: " + p);
+            for (final Object s : steps)
+            {
+                final Map<String, Object> step = (Map<String, Object>)s;
+                assertTrue((Double)step.get("reached") > 0, step.toString());
+                assertTrue((Double)step.get("bytesPerEnd") > 0, step.toString());
+                assertTrue((Double)step.get("endsPerGiB") > 0, step.toString());
+            }
+            final Map<String, Object> last = (Map<String, Object>)steps.get(1);
+            assertNotNull(last.get("limitedBy"), "the 96 MiB budget cannot hold 10,000 connections: " + last);
+            perEnd.add((Double)last.get("bytesPerEnd"));
         }
+        assertTrue(perEnd.get(1) < perEnd.get(0) / 4, "4 KiB rings and buffers cost far less than the 256 KiB " +
+            "rings and 64 KiB buffers of the defaults: " + perEnd);
         final Map<String, Object> garbage = (Map<String, Object>)json.get("garbage");
         assertTrue((Double)garbage.get("measuredBytes") > 0, garbage.toString());
         assertTrue((Double)garbage.get("seconds") > 0, garbage.toString());
@@ -122,11 +147,71 @@ class BenchCommandTest
         assertTrue(markdown.contains("| case | mode | ring |"), markdown);
         assertTrue(markdown.contains("| mode=INVOKER |"), markdown);
         assertTrue(markdown.contains("Memory per idle connection"), markdown);
+        assertEquals(root, markdown.contains("| ustack in-memory / kernel-veth |"), markdown);
         final Document svg = DocumentBuilderFactory.newInstance().newDocumentBuilder()
             .parse(dir.resolve(BenchReport.SVG).toFile());
         assertEquals("svg", svg.getDocumentElement().getTagName());
-        assertEquals(4 * 3, svg.getElementsByTagName("rect").getLength() - 1,
+        assertEquals(caseCount * 3, svg.getElementsByTagName("rect").getLength() - 1,
             "a background, then per case a throughput, a p50 and a p99 bar");
+    }
+
+    /** As root the kernel reference ran, with figures and ustack's ratio to it; without root it is listed skipped. */
+    @SuppressWarnings("unchecked")
+    static void assertKernelReference(final Map<String, Object> json, final boolean root)
+    {
+        final Map<String, Object> kernel = (Map<String, Object>)json.get("kernelReference");
+        final List<Object> skipped = (List<Object>)json.get("skipped");
+        if (!root)
+        {
+            assertEquals(null, kernel);
+            assertTrue(skipped.stream().anyMatch(s -> s.toString().startsWith("kernel reference")),
+                skipped.toString());
+            return;
+        }
+        assertNotNull(kernel, json.toString());
+        assertEquals(null, kernel.get("error"), kernel.toString());
+        for (final String figure : List.of("throughputMbps", "rttP50Us", "rttP99Us"))
+        {
+            assertTrue((Double)((Map<String, Object>)kernel.get(figure)).get("mean") > 0, figure + " " + kernel);
+        }
+        final Map<String, Object> ratio = (Map<String, Object>)kernel.get("ustackOverKernel");
+        assertNotNull(ratio, "a SHARED in-memory case at the same MTU to compare with: " + kernel);
+        assertTrue((Double)((Map<String, Object>)ratio.get("throughput")).get("mean") > 0, ratio.toString());
+    }
+
+    @Test
+    @DisplayName("without root: the af_packet and tap cases and the kernel reference are skipped, said loudly, listed")
+    @SuppressWarnings("unchecked")
+    void withoutRootRealLinksAreSkippedAndListed(@TempDir final Path dir) throws Exception
+    {
+        final BenchCommand command = new BenchCommand();
+        command.root = () -> false;
+        final Run run = bench(command, "--mode", "SHARED", "--ring", "DISRUPTOR", "--idle", "BACKOFF", "--mtu", "1500",
+            "--cc", "newreno", "--nagle", "on", "--ack", "delayed", "--link", "memory,af_packet,tap",
+            "--warmup-ms", "100", "--window-ms", "100", "--repeats", "2", "--rr-messages", "50",
+            "--idle-connections", "none", "--garbage-bytes", "0", "--out", dir.toString());
+        assertEquals(0, run.code, run.toString());
+        assertTrue(run.out.contains("SKIPPED 3 part(s) of the run, which need root"), run.out);
+        assertTrue(run.out.contains("link af_packet needs root") && run.out.contains("link tap needs root"), run.out);
+        assertTrue(run.out.contains("[case 1/1] baseline"), run.out);
+        final Map<String, Object> json = (Map<String, Object>)JsonReader.parse(
+            Files.readString(dir.resolve(BenchReport.JSON)));
+        assertEquals(1, ((List<Object>)json.get("cases")).size());
+        assertEquals(3, ((List<Object>)json.get("skipped")).size(), json.get("skipped").toString());
+        assertKernelReference(json, false);
+        assertTrue(Files.readString(dir.resolve(BenchReport.MARKDOWN)).contains("**Skipped**"));
+    }
+
+    @Test
+    @DisplayName("without root, a run of real links only is refused: exit 2 and what to do")
+    void withoutRootOnlyRealLinksIsRefused()
+    {
+        final BenchCommand command = new BenchCommand();
+        command.root = () -> false;
+        final Run run = bench(command, "--link", "af_packet", "--mode", "SHARED");
+        assertEquals(2, run.code, run.toString());
+        assertTrue(run.err.contains("every case needs root (--link af_packet): run as root, or add memory"),
+            run.toString());
     }
 
     @ParameterizedTest(name = "{0}")
@@ -146,7 +231,10 @@ class BenchCommandTest
         "--matrix diagonal;        --matrix diagonal: use vary-one or cross",
         "--baseline speed=1;       no axis 'speed'",
         "--baseline mode;          give axis=value pairs",
-        "--link AF_PACKET;         --link AF_PACKET: only memory",
+        "--link ethernet;          --link ethernet: use one of MEMORY, AF_PACKET, TAP",
+        "--kernel-reference maybe; --kernel-reference maybe: use on or off",
+        "--idle-ring-bytes 1KiB;   --idle-ring-bytes 1KiB: use 4KiB to 64MiB",
+        "--idle-buffer-bytes 12X;  --idle-buffer-bytes 12X: give a byte count such as",
         "--mode SHARED,,INVOKER;   an empty value"})
     @DisplayName("bad arguments: exit status 2 and a message naming the option, the value and what to use")
     void badArgumentsAreExplained(final String args, final String message)
@@ -163,11 +251,11 @@ class BenchCommandTest
     void interruptWritesWhatFinished(@TempDir final Path dir) throws Exception
     {
         final BenchSettings settings = new BenchSettings(true, BenchMatrix.Shape.VARY_ONE, 0, 1, 1, 1, 1, List.of(),
-            1, 0);
+            1, 0, false, 4096, 4096);
         final ByteArrayOutputStream out = new ByteArrayOutputStream();
         final BenchCase only = BenchMatrixTest.baselineCase();
         final BenchRun run = new BenchRun(new PrintStream(out, true, StandardCharsets.UTF_8), settings,
-            List.of(only), dir);
+            List.of(only), List.of(), dir);
         run.onInterrupt();
         assertTrue(out.toString(StandardCharsets.UTF_8).contains("interrupted: wrote the 0 finished cases"),
             out.toString(StandardCharsets.UTF_8));

@@ -19,14 +19,14 @@ class BenchMatrixTest
     static BenchCase baselineCase()
     {
         return new BenchCase(ThreadingMode.SHARED, RingKind.DISRUPTOR, IdleStrategyKind.BACKOFF, 1500, "newreno",
-            true, "delayed");
+            true, "delayed", LinkKind.MEMORY);
     }
 
     private static BenchMatrix twoValuesOnThreeAxes()
     {
         return new BenchMatrix(List.of(ThreadingMode.SHARED, ThreadingMode.DEDICATED),
             List.of(RingKind.DISRUPTOR, RingKind.AGRONA), List.of(IdleStrategyKind.BACKOFF), List.of(1500, 9000),
-            List.of("newreno"), List.of(true), List.of("delayed"));
+            List.of("newreno"), List.of(true), List.of("delayed"), List.of(LinkKind.MEMORY));
     }
 
     @Test
@@ -70,9 +70,23 @@ class BenchMatrixTest
         assertEquals(2048, BenchCase.slotSizeFor(1500));
         assertEquals(9088, BenchCase.slotSizeFor(9000));
         final BenchCase jumbo = new BenchCase(ThreadingMode.SHARED, RingKind.AGRONA, IdleStrategyKind.BACKOFF, 9000,
-            "newreno", false, "immediate");
+            "newreno", false, "immediate", LinkKind.MEMORY);
         assertEquals(9000, jumbo.stackConfig("x").mtu());
         assertFalse(jumbo.stackConfig("x").mtu() + 64 > jumbo.stackConfig("x").bufferSlotSize());
         assertEquals("ring=AGRONA mtu=9000 nagle=off ack=immediate", jumbo.labelAgainst(baselineCase()));
+    }
+
+    @Test
+    @DisplayName("the link axis: vary-one adds a case per other link, and --baseline link=tap puts TAP first")
+    void linkAxisVariesAndTakesABaseline()
+    {
+        final BenchMatrix m = new BenchMatrix(List.of(ThreadingMode.SHARED), List.of(RingKind.DISRUPTOR),
+            List.of(IdleStrategyKind.BACKOFF), List.of(1500), List.of("newreno"), List.of(true), List.of("delayed"),
+            List.of(LinkKind.MEMORY, LinkKind.AF_PACKET, LinkKind.TAP));
+        assertEquals(List.of("baseline", "link=af_packet", "link=tap"), m.cases(BenchMatrix.Shape.VARY_ONE).stream()
+            .map(c -> c.labelAgainst(baselineCase())).toList());
+        final BenchMatrix tapFirst = BaselineOption.apply(m, "link=tap", TcpPolicies.installed());
+        assertEquals(List.of(LinkKind.TAP, LinkKind.MEMORY, LinkKind.AF_PACKET), tapFirst.links());
+        assertEquals("af_packet", tapFirst.cases(BenchMatrix.Shape.VARY_ONE).get(2).axes().get("link"));
     }
 }
