@@ -10,7 +10,6 @@ import io.ustack.tcp.socket.TcpSocketLayer;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.util.ArrayList;
 import java.util.List;
@@ -241,7 +240,7 @@ final class IdleConnections
                     progress++;
                 }
             }
-            while (connected < count && finished(connecting.get(connected)))
+            while (connected < count && connecting.get(connected).finishConnect())
             {
                 connected++;
                 progress++;
@@ -250,24 +249,6 @@ final class IdleConnections
             {
                 Thread.yield();
             }
-        }
-    }
-
-    /**
-     * {@link TcpSocket#finishConnect()}, asked a second time when it fails: TcpSocketImpl.finishConnect reads
-     * {@code established} and then {@code phase}, while the stack thread sets them in that order, so a handshake that
-     * completes between the two reads is reported as a failure with no error ("failed: none"); the second call sees
-     * it established. A real failure fails again.
-     */
-    private static boolean finished(final TcpSocket socket) throws IOException
-    {
-        try
-        {
-            return socket.finishConnect();
-        }
-        catch (final SocketException raced)
-        {
-            return socket.finishConnect();
         }
     }
 

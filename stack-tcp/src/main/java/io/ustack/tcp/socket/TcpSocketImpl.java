@@ -356,11 +356,15 @@ final class TcpSocketImpl implements TcpSocket
     @Override
     public boolean finishConnect() throws IOException
     {
+        // Phase first: the stack thread sets established before it leaves CONNECTING, so once the phase says the
+        // handshake ended, established is already visible. Reading established first could miss a handshake that
+        // completes between the two reads and report a connection that succeeded as failed.
+        final int seen = phase;
         if (established)
         {
             return true;
         }
-        if (phase == CONNECTING)
+        if (seen == CONNECTING)
         {
             ensureOpen();
             return false;
