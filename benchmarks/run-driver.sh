@@ -9,7 +9,9 @@
 #
 # Usage: benchmarks/run-driver.sh [--no-build] [--only frames|e2e] [--repeats N] [--seconds S]
 # Extra JVM options for the harness JVMs (e.g. a JFR recording) go in $HARNESS_JVM_OPTS; extra options of the
-# end-to-end harness (e.g. --rx-ring V3, --tx-mode SENDMMSG) in $E2E_ARGS.
+# end-to-end harness (e.g. --rx-ring V3, --tx-mode SENDMMSG) in $E2E_ARGS; of the frame-rate harness (e.g.
+# --generators 2, --directions out, --sinks drop, --variants pcap4j) in $FRAMES_ARGS. With --only frames the
+# results go to <date>-driver-frames.{env,txt}, so a frames-only run does not overwrite a full one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -28,6 +30,8 @@ while [[ $# -gt 0 ]]; do
 done
 [[ $(id -u) -eq 0 ]] || { echo "needs root (network namespaces, AF_PACKET): run as root" >&2; exit 1; }
 command -v iperf3 >/dev/null || echo "iperf3 not installed (apt-get install iperf3): kernel->kernel iperf3 reference skipped" >&2
+# The frame-rate harness makes the peer a drop sink with an nftables netdev ingress chain.
+[[ $only == e2e ]] || command -v nft >/dev/null || { echo "nft missing: apt-get install nftables" >&2; exit 1; }
 [[ -e /usr/lib/x86_64-linux-gnu/libpcap.so.0.8 ]] || { echo "libpcap missing: apt-get install libpcap0.8" >&2; exit 1; }
 
 if [[ $build -eq 1 ]]; then
@@ -57,6 +61,7 @@ done
 
 results=benchmarks/results
 out="$results/$(date -u +%Y-%m-%d)-driver"
+[[ $only == frames ]] && out="$out-frames"
 mkdir -p "$results"
 {
     echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
@@ -72,7 +77,7 @@ jvm=(java --add-exports java.base/jdk.internal.misc=ALL-UNNAMED --enable-native-
 {
     if [[ $only == all || $only == frames ]]; then
         ip netns exec "$a" "${jvm[@]}" io.ustack.bench.driver.FrameRateHarness --iface ua --peer-namespace "$b" \
-            --peer-iface ub --repeats "$repeats" --seconds "$seconds"
+            --peer-iface ub --repeats "$repeats" --seconds "$seconds" ${FRAMES_ARGS:-}
     fi
     if [[ $only == all || $only == e2e ]]; then
         ip netns exec "$a" "${jvm[@]}" io.ustack.bench.e2e.KernelComparisonHarness --jar "$jar" --iface ua \
