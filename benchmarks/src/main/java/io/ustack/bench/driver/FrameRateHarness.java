@@ -207,19 +207,33 @@ public final class FrameRateHarness
     /** Frames per second of one drain, or minus the frames received when the burst did not arrive whole. */
     private static double drainBurst(final FrameDriver driver, final FrameGenerator generator) throws Exception
     {
-        drain(driver, (long)(0.01e9));
+        drainUntilQuiet(driver);
         generator.sendExactly(BURST);
         // Let the last V3 block (ustack) time out and retire, so all of the burst is visible.
         Thread.sleep(50);
         final long start = System.nanoTime();
         long received = 0;
-        final long giveUp = start + 1_000_000_000L;
+        final long giveUp = start + 10_000_000_000L;
         while (received < BURST && System.nanoTime() - giveUp < 0)
         {
             received += driver.receive(BATCH);
         }
         final double elapsed = (System.nanoTime() - start) / 1e9;
-        return received == BURST ? received / elapsed : -Math.max(1, received);
+        // A stray frame of the peer kernel's own (IPv6 neighbour discovery, say) may come along: at most a few.
+        return received >= BURST ? received / elapsed : -Math.max(1, received);
+    }
+
+    /** Receives until nothing has arrived for 20 ms: leftovers of an earlier burst must not count in this one. */
+    private static void drainUntilQuiet(final FrameDriver driver)
+    {
+        long quietSince = System.nanoTime();
+        while (System.nanoTime() - quietSince < 20_000_000L)
+        {
+            if (driver.receive(BATCH) > 0)
+            {
+                quietSince = System.nanoTime();
+            }
+        }
     }
 
     private static long drain(final FrameDriver driver, final long durationNs)
