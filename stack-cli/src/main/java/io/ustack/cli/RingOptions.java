@@ -28,7 +28,8 @@ final class RingOptions
     AfPacketConfig.RxRingVersion rxRing;
 
     @Option(names = "--tx-mode", description = "How frames reach the kernel: ${COMPLETION-CANDIDATES} (default "
-        + "RING_SENDTO: a mapped transmit ring, one sendto per batch).")
+        + "RING_SENDTO: a mapped transmit ring, one sendto per batch; RING_COPY: the same ring, each frame copied "
+        + "by the kernel, cheaper on veth; SENDMMSG: no ring).")
     AfPacketConfig.TxMode txMode;
 
     @Option(names = "--frame-size", description = "Bytes per ring slot: a multiple of 16, at least the interface "

@@ -1,6 +1,7 @@
 package io.ustack.bench.driver;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -42,7 +43,7 @@ final class DropSink implements AutoCloseable
 
     private void nft(final String... args) throws IOException, InterruptedException
     {
-        final List<String> command = new java.util.ArrayList<>(List.of("ip", "netns", "exec", namespace, "nft"));
+        final List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", namespace, "nft"));
         command.addAll(List.of(args));
         final Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         final String output = new String(process.getInputStream().readAllBytes());

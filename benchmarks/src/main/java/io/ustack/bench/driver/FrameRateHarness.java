@@ -49,6 +49,8 @@ public final class FrameRateHarness
      */
     private static final int BURST = 6_000;
     private static final int DRAINS_PER_SAMPLE = 5;
+    private static final List<String> RECEIVERS = List.of("ustack rx V2", "ustack rx V3", "pcap4j",
+        "pcap4j dispatch");
 
     private final String iface;
     private final String peerNamespace;
@@ -134,9 +136,6 @@ public final class FrameRateHarness
             default -> throw new IllegalArgumentException(variant);
         };
     }
-
-    private static final List<String> RECEIVERS = List.of("ustack rx V2", "ustack rx V3", "pcap4j",
-        "pcap4j dispatch");
 
     private void measureIn(final int size) throws Exception
     {
@@ -251,7 +250,7 @@ public final class FrameRateHarness
     {
         final List<String> variants = new ArrayList<>();
         for (final String variant : List.of("ustack tx ring V2 + sendto", "ustack tx ring V3 + sendto",
-            "ustack sendmmsg", "pcap4j"))
+            "ustack tx ring V2 copy", "ustack sendmmsg", "pcap4j"))
         {
             if (wanted(variant))
             {
@@ -286,6 +285,8 @@ public final class FrameRateHarness
                 AfPacketConfig.TxMode.RING_SENDTO).build());
             case "ustack tx ring V3 + sendto" -> new UstackDriver(ustack(AfPacketConfig.RxRingVersion.V3,
                 AfPacketConfig.TxMode.RING_SENDTO).build());
+            case "ustack tx ring V2 copy" -> new UstackDriver(ustack(AfPacketConfig.RxRingVersion.V2,
+                AfPacketConfig.TxMode.RING_COPY).build());
             case "ustack sendmmsg" -> new UstackDriver(ustack(AfPacketConfig.RxRingVersion.V2,
                 AfPacketConfig.TxMode.SENDMMSG).build());
             case "pcap4j" -> new Pcap4jDriver(iface, false);
