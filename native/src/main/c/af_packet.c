@@ -217,9 +217,9 @@ static void throw_step(JNIEnv *env, const char *step, const char *name, int erro
 }
 
 /*
- * AfPacket.open(name, netnsPath, ifindex, version, blockTimeoutMs, txRing, copyTx, blockSize, frameSize, blockCount,
- * fanout, promiscuous, out): a bound AF_PACKET socket with an RX ring (and a TX ring if txRing) of blockCount blocks each,
- * in TPACKET_V2 or TPACKET_V3 format, mapped at once. With TPACKET_V3 the kernel hands an RX block to user space
+ * AfPacket.open(name, netnsPath, ifindex, version, blockTimeoutMs, txRing, copyTx, blockSize, frameSize,
+ * blockCount, fanout, promiscuous, out): a bound AF_PACKET socket with an RX ring (and a TX ring if txRing) of
+ * blockCount blocks each, in TPACKET_V2 or TPACKET_V3 format, mapped at once (copyTx: see PACKET_VNET_HDR below). With TPACKET_V3 the kernel hands an RX block to user space
  * when it is full or blockTimeoutMs after its first frame (tp_retire_blk_tov; 0 lets the kernel choose). fanout < 0 means no
  * PACKET_FANOUT; otherwise it is the PACKET_FANOUT argument (group id | mode << 16). Returns the mapping as a direct
  * ByteBuffer (RX ring, then TX ring) and fills out with fd, ifindex and mapping length. On failure frees everything

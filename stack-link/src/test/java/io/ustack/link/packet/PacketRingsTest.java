@@ -162,7 +162,7 @@ class PacketRingsTest
     }
 
     @Test
-    @DisplayName("RING_COPY: a zeroed virtio_net_hdr with hdr_len = the frame's length, the frame after it, tp_len both")
+    @DisplayName("RING_COPY: a zeroed virtio_net_hdr with hdr_len = frame length, the frame after it, tp_len both")
     void transmitWithVnetHeader()
     {
         final int base = FRAME * COUNT;
