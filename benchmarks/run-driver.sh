@@ -7,11 +7,17 @@
 # Namespaces are named per run and removed on exit (also on failure or Ctrl-C). Results go to
 # benchmarks/results/<date>-driver.{env,txt}.
 #
-# Usage: benchmarks/run-driver.sh [--no-build] [--only frames|e2e] [--repeats N] [--seconds S] [--name NAME]
-# --name NAME writes benchmarks/results/<date>-NAME.{env,txt} instead (for experiments beside the reference run).
+#   With --only frames or --only blast (and gcc installed), also benchmarks/src/main/c/frame_blast.c: the same "out"
+#   measurement from C without a JVM (TX ring, TX ring with the kernel copying, send, sendmmsg), the floor any
+#   user-space driver could reach.
+# Usage: benchmarks/run-driver.sh [--no-build] [--only frames|blast|e2e] [--repeats N] [--seconds S] [--name NAME]
+# --name NAME writes benchmarks/results/<date>-NAME.{env,txt} instead (for experiments beside the reference run);
+# without it, --only frames and --only blast write <date>-driver-frames and <date>-driver-blast, so a partial run
+# does not overwrite a full one.
 # Extra JVM options for the harness JVMs (e.g. a JFR recording) go in $HARNESS_JVM_OPTS; extra options of the
 # end-to-end harness (e.g. --rx-ring V3, --tx-mode SENDMMSG, --measure throughput|latency,
-# --variants base,ack=stretch,socket-ring=4194304 to compare ustack configurations in one run) in $E2E_ARGS.
+# --variants base,ack=stretch,socket-ring=4194304 to compare ustack configurations in one run) in $E2E_ARGS; of the
+# frame-rate harness (e.g. --generators 2, --directions out, --sinks drop, --variants pcap4j) in $FRAMES_ARGS.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -27,12 +33,14 @@ while [[ $# -gt 0 ]]; do
         --repeats) repeats="$2"; shift 2 ;;
         --seconds) seconds="$2"; shift 2 ;;
         --name) name="$2"; shift 2 ;;
-        *) echo "unknown option $1 (--no-build, --only frames|e2e, --repeats N, --seconds S, --name NAME)" >&2
+        *) echo "unknown option $1 (--no-build, --only frames|blast|e2e, --repeats N, --seconds S, --name NAME)" >&2
            exit 2 ;;
     esac
 done
 [[ $(id -u) -eq 0 ]] || { echo "needs root (network namespaces, AF_PACKET): run as root" >&2; exit 1; }
 command -v iperf3 >/dev/null || echo "iperf3 not installed (apt-get install iperf3): kernel->kernel iperf3 reference skipped" >&2
+# The frame-rate harness makes the peer a drop sink with an nftables netdev ingress chain.
+[[ $only == e2e ]] || command -v nft >/dev/null || { echo "nft missing: apt-get install nftables" >&2; exit 1; }
 [[ -e /usr/lib/x86_64-linux-gnu/libpcap.so.0.8 ]] || { echo "libpcap missing: apt-get install libpcap0.8" >&2; exit 1; }
 
 if [[ $build -eq 1 ]]; then
@@ -64,6 +72,8 @@ done
 
 results=benchmarks/results
 out="$results/$(date -u +%Y-%m-%d)-$name"
+[[ $name == driver && $only == frames ]] && out="$out-frames"
+[[ $name == driver && $only == blast ]] && out="$out-blast"
 mkdir -p "$results"
 {
     echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
@@ -79,7 +89,26 @@ jvm=(java --add-exports java.base/jdk.internal.misc=ALL-UNNAMED --enable-native-
 {
     if [[ $only == all || $only == frames ]]; then
         ip netns exec "$a" "${jvm[@]}" io.ustack.bench.driver.FrameRateHarness --iface ua --peer-namespace "$b" \
-            --peer-iface ub --repeats "$repeats" --seconds "$seconds"
+            --peer-iface ub --repeats "$repeats" --seconds "$seconds" ${FRAMES_ARGS:-}
+    fi
+    if [[ $only == frames || $only == blast ]] && command -v gcc >/dev/null; then
+        mkdir -p benchmarks/target
+        gcc -O2 -Wall -Wextra -Werror -o benchmarks/target/frame_blast benchmarks/src/main/c/frame_blast.c
+        # The same drop sink as the harness's "sink drop": an nftables netdev ingress chain on the peer.
+        ip netns exec "$b" nft add table netdev frame_blast_sink
+        ip netns exec "$b" nft add chain netdev frame_blast_sink in \
+            "{ type filter hook ingress device ub priority 0; policy drop; }"
+        for ((repeat = 1; repeat <= repeats; repeat++)); do
+            for size in 64 1514; do
+                for mode in ring ring-linear send sendmmsg; do
+                    before=$(ip netns exec "$b" cat /sys/class/net/ub/statistics/rx_packets)
+                    line=$(ip netns exec "$a" benchmarks/target/frame_blast ua "$mode" "$size" "$seconds")
+                    after=$(ip netns exec "$b" cat /sys/class/net/ub/statistics/rx_packets)
+                    echo "frame_blast repeat $repeat: $line; peer rx_packets +$((after - before))"
+                done
+            done
+        done
+        ip netns exec "$b" nft delete table netdev frame_blast_sink
     fi
     if [[ $only == all || $only == e2e ]]; then
         ip netns exec "$a" "${jvm[@]}" io.ustack.bench.e2e.KernelComparisonHarness --jar "$jar" --iface ua \

@@ -217,9 +217,9 @@ static void throw_step(JNIEnv *env, const char *step, const char *name, int erro
 }
 
 /*
- * AfPacket.open(name, netnsPath, ifindex, version, blockTimeoutMs, txRing, blockSize, frameSize, blockCount, fanout,
- * promiscuous, out): a bound AF_PACKET socket with an RX ring (and a TX ring if txRing) of blockCount blocks each,
- * in TPACKET_V2 or TPACKET_V3 format, mapped at once. With TPACKET_V3 the kernel hands an RX block to user space
+ * AfPacket.open(name, netnsPath, ifindex, version, blockTimeoutMs, txRing, copyTx, blockSize, frameSize,
+ * blockCount, fanout, promiscuous, out): a bound AF_PACKET socket with an RX ring (and a TX ring if txRing) of
+ * blockCount blocks each, in TPACKET_V2 or TPACKET_V3 format, mapped at once (copyTx: see PACKET_VNET_HDR below). With TPACKET_V3 the kernel hands an RX block to user space
  * when it is full or blockTimeoutMs after its first frame (tp_retire_blk_tov; 0 lets the kernel choose). fanout < 0 means no
  * PACKET_FANOUT; otherwise it is the PACKET_FANOUT argument (group id | mode << 16). Returns the mapping as a direct
  * ByteBuffer (RX ring, then TX ring) and fills out with fd, ifindex and mapping length. On failure frees everything
@@ -227,8 +227,8 @@ static void throw_step(JNIEnv *env, const char *step, const char *name, int erro
  */
 JNIEXPORT jobject JNICALL Java_io_ustack_jni_AfPacket_open(
     JNIEnv *env, jclass type, jstring name, jstring netns, jint ifindex, jint version, jint blockTimeoutMs,
-    jboolean txRing, jint blockSize, jint frameSize, jint blockCount, jint fanout, jboolean promiscuous,
-    jlongArray out)
+    jboolean txRing, jboolean copyTx, jint blockSize, jint frameSize, jint blockCount, jint fanout,
+    jboolean promiscuous, jlongArray out)
 {
     (void)type;
     if (name == NULL || out == NULL || (*env)->GetArrayLength(env, out) < OPEN_LENGTH || blockSize <= 0 ||
@@ -276,6 +276,17 @@ JNIEXPORT jobject JNICALL Java_io_ustack_jni_AfPacket_open(
     if (set_int(fd, SOL_PACKET, PACKET_LOSS, 1) != 0)
     {
         throw_step(env, "setsockopt(PACKET_LOSS)", chars, errno);
+        goto fail;
+    }
+    /*
+     * copyTx: each TX frame is preceded by a struct virtio_net_hdr whose hdr_len is the whole frame, so tpacket_snd
+     * copies the frame into the skb instead of attaching the ring's pages to it (which veth and other virtual
+     * devices must copy again, page by page). Every RX frame then gets a virtio_net_hdr in front of it too; tp_mac
+     * still points at the frame. Must be set before the rings exist.
+     */
+    if (copyTx && set_int(fd, SOL_PACKET, PACKET_VNET_HDR, 1) != 0)
+    {
+        throw_step(env, "setsockopt(PACKET_VNET_HDR)", chars, errno);
         goto fail;
     }
     /* struct tpacket_req is the head of struct tpacket_req3; V2 reads only that head. */

@@ -60,6 +60,13 @@ public final class AfPacket
     public static final int TPACKET_V2 = 1;
     /** {@code TPACKET_V3}: receive blocks of variable-size frames, handed over a block at a time. */
     public static final int TPACKET_V3 = 2;
+    /**
+     * Bytes of {@code struct virtio_net_hdr} in front of each frame of a socket opened with {@code copyTx}: flags,
+     * gso_type, then hdr_len at offset 2 (little-endian), gso_size, csum_start, csum_offset.
+     */
+    public static final int VNET_HDR_LENGTH = 10;
+    /** Offset of {@code hdr_len} in the {@code struct virtio_net_hdr}. */
+    public static final int VNET_HDR_LEN_OFFSET = 2;
     /** Where a frame starts in a {@link #sendBatch} staging slot (after its 4-byte host-order length). */
     public static final int STAGING_DATA_OFFSET = 16;
 
@@ -70,13 +77,16 @@ public final class AfPacket
      * @param version        {@link #TPACKET_V2} or {@link #TPACKET_V3}
      * @param blockTimeoutMs TPACKET_V3 only: the receive block timeout ({@code tp_retire_blk_tov}; 0: the kernel's)
      * @param txRing         map a transmit ring too (false: the endpoint sends with {@link #sendBatch})
+     * @param copyTx         with {@code txRing}: set {@code PACKET_VNET_HDR}, so that each transmit frame starts
+     *                       with a {@link #VNET_HDR_LENGTH}-byte header whose hdr_len makes the kernel copy the whole
+     *                       frame rather than attach ring pages (received frames get that header in front too)
      * @param fanout         PACKET_FANOUT argument ({@code groupId | mode << 16}), or -1 for none
      * @return the mapping: {@code blockSize * blockCount} bytes of receive ring, then as many of transmit ring
      * @throws IOException naming the failed step; everything made before it is freed
      */
     public static native ByteBuffer open(String name, String netnsPath, int ifindex, int version, int blockTimeoutMs,
-        boolean txRing, int blockSize, int frameSize, int blockCount, int fanout, boolean promiscuous, long[] out)
-        throws IOException;
+        boolean txRing, boolean copyTx, int blockSize, int frameSize, int blockCount, int fanout, boolean promiscuous,
+        long[] out) throws IOException;
 
     /**
      * Sends {@code count} frames from a staging buffer with {@code sendmmsg}: slot {@code i} starts at

@@ -10,6 +10,7 @@ import io.ustack.link.decorator.PcapWriterEndpoint;
 import io.ustack.link.memory.Impairments;
 import io.ustack.link.memory.InMemoryWire;
 import io.ustack.link.memory.WireConfig;
+import io.ustack.link.packet.AfPacketConfig;
 import io.ustack.runtime.ShutdownReport;
 import io.ustack.runtime.Stack;
 import io.ustack.runtime.probe.LinkProbeReflector;
@@ -107,12 +108,22 @@ public final class DemoCommand implements Callable<Integer>
         + "(default ${DEFAULT-VALUE}).")
     long kernelBytes;
 
+    /** AF_PACKET ring options of ustack's end with --kernel-peer (passed on to its serve and get). */
+    @Mixin
+    RingOptions ringOptions = new RingOptions();
+
     @Override
     public Integer call() throws IOException, InterruptedException
     {
         if (kernelPeer)
         {
-            return new KernelPeerDemo(System.out, kernelBytes).run();
+            ringOptions.applyTo(AfPacketConfig.builder(DemoNetwork.USTACK_END));
+            return new KernelPeerDemo(System.out, kernelBytes, ringOptions.asArguments()).run();
+        }
+        if (!ringOptions.asArguments().isEmpty())
+        {
+            throw new IllegalArgumentException(String.join(" ", ringOptions.asArguments()) + ": AF_PACKET ring " +
+                "options apply to --kernel-peer only (the in-memory demo has no interface)");
         }
         if (udpBytes < 4 || udpBytes > 65_507)
         {

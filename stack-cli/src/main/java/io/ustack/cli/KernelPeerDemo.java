@@ -37,8 +37,15 @@ final class KernelPeerDemo
 
     private final PrintStream out;
     private final long bytes;
+    private final List<String> ringArguments;
 
     KernelPeerDemo(final PrintStream out, final long bytes)
+    {
+        this(out, bytes, List.of());
+    }
+
+    /** @param ringArguments AF_PACKET ring options ({@link RingOptions}) for ustack's serve and get */
+    KernelPeerDemo(final PrintStream out, final long bytes, final List<String> ringArguments)
     {
         if (bytes < 1)
         {
@@ -46,6 +53,7 @@ final class KernelPeerDemo
         }
         this.out = out;
         this.bytes = bytes;
+        this.ringArguments = List.copyOf(ringArguments);
     }
 
     /** Runs the demo; 0 when both transfers arrived intact and the kernel holds no stuck connection, 1 otherwise. */
@@ -53,6 +61,10 @@ final class KernelPeerDemo
     {
         out.printf("ustack demo --kernel-peer: ustack (AF_PACKET, %s) <-> Linux kernel (%s), %,d bytes each way%n",
             DemoNetwork.USTACK_ADDRESS, DemoNetwork.KERNEL_ADDRESS, bytes);
+        if (!ringArguments.isEmpty())
+        {
+            out.println("AF_PACKET ring options: " + String.join(" ", ringArguments));
+        }
         final DemoNetwork network = DemoNetwork.create();
         final Path dir = Files.createTempDirectory("ustack-demo-");
         final Thread hook = new Thread(() ->
@@ -96,9 +108,10 @@ final class KernelPeerDemo
         final CommandLine commandLine = UstackCommand.commandLine();
         final ServeCommand serve = (ServeCommand)commandLine.getSubcommands().get("serve").getCommand();
         final AtomicInteger code = new AtomicInteger(-1);
-        final Thread thread = new Thread(() -> code.set(commandLine.execute("serve", "--iface",
-            DemoNetwork.USTACK_END, "--netns", network.ustackNamespace(), "--addr", DemoNetwork.USTACK_ADDRESS
-                + "/24", "--app", "http", "--status-s", "2")), "ustack-demo-serve");
+        final String[] arguments = withRing("serve", "--iface", DemoNetwork.USTACK_END, "--netns",
+            network.ustackNamespace(), "--addr", DemoNetwork.USTACK_ADDRESS + "/24", "--app", "http", "--status-s",
+            "2");
+        final Thread thread = new Thread(() -> code.set(commandLine.execute(arguments)), "ustack-demo-serve");
         thread.start();
         try
         {
@@ -142,13 +155,21 @@ final class KernelPeerDemo
             "--directory", dir.toString());
         final Path got = dir.resolve("got");
         final long startNs = System.nanoTime();
-        final int code = UstackCommand.commandLine().execute("get", "http://" + DemoNetwork.KERNEL_ADDRESS
+        final int code = UstackCommand.commandLine().execute(withRing("get", "http://" + DemoNetwork.KERNEL_ADDRESS
             + ":8000/served", "--iface", DemoNetwork.USTACK_END, "--netns", network.ustackNamespace(), "--addr",
-            DemoNetwork.USTACK_ADDRESS + "/24", "-o", got.toString());
+            DemoNetwork.USTACK_ADDRESS + "/24", "-o", got.toString()));
         final double seconds = (System.nanoTime() - startNs) / 1e9;
         out.println();
         return new Transfer("kernel -> ustack (ustack get <- python)", bytes, seconds, Sha256.of(served),
             code == 0 && Files.exists(got) ? Sha256.of(got) : "(get exited " + code + ")");
+    }
+
+    /** A command's arguments followed by the ring options this demo was given. */
+    private String[] withRing(final String... arguments)
+    {
+        final List<String> all = new ArrayList<>(List.of(arguments));
+        all.addAll(ringArguments);
+        return all.toArray(new String[0]);
     }
 
     /** The kernel's connections in any state but LISTEN and TIME-WAIT, a few seconds after the transfers. */

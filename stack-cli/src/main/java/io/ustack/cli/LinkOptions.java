@@ -10,6 +10,7 @@ import io.ustack.link.packet.AfPacketEndpoint;
 import io.ustack.runtime.Stack;
 import io.ustack.tcp.TcpSettings;
 import org.agrona.concurrent.SystemEpochNanoClock;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -35,6 +36,10 @@ final class LinkOptions
 
     @Option(names = "--netns", description = "Open the interface inside this network namespace (name or path).")
     String netns;
+
+    /** AF_PACKET ring format, transmit mode, geometry and polling (--rx-ring, --tx-mode, ...). */
+    @Mixin
+    RingOptions ring = new RingOptions();
 
     /**
      * Opens the interface (inside the namespace when given) and starts a stack named {@code name} owning the address.
@@ -66,7 +71,7 @@ final class LinkOptions
         LinkEndpoint endpoint;
         try
         {
-            endpoint = AfPacketEndpoint.open(link.build());
+            endpoint = AfPacketEndpoint.open(ring.applyTo(link));
         }
         catch (final IOException e)
         {

@@ -56,6 +56,19 @@ class PingCommandTest
     }
 
     @Test
+    @DisplayName("the AF_PACKET ring options reach the driver: V3 blocks, sendmmsg, blocking poll, a small ring")
+    void pingsWithRingOptions()
+    {
+        final Object[] result = run("ping", KERNEL, "--iface", "pa", "--netns", network.ustackNamespace(),
+            "--addr", USTACK + "/24", "-c", "3", "-i", "10", "-s", "1000", "--rx-ring", "V3", "--block-timeout-ms",
+            "2", "--tx-mode", "SENDMMSG", "--poll-mode", "BLOCKING", "--poll-timeout-ms", "5", "--frame-size", "4096",
+            "--block-size", "65536", "--ring-frames", "64");
+        final String output = (String)result[1];
+        assertEquals(0, result[0], output);
+        assertTrue(output.contains("3 packets transmitted, 3 received, 0% packet loss"), output);
+    }
+
+    @Test
     @DisplayName("a host nobody answers ARP for: every echo unreachable, exit 1")
     void unreachableHost()
     {

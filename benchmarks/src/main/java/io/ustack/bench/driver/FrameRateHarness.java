@@ -4,7 +4,8 @@ import io.ustack.link.packet.AfPacketConfig;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
-import java.nio.ByteOrder;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,66 +14,105 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.Set;
 
 /**
  * Raw frame rate of the AF_PACKET driver, in and out, at several frame sizes, against pcap4j + libpcap on the same
  * veth pair (issue 5). Run inside the namespace that holds the measured interface (run-driver.sh sets it up):
  * <pre>
  * ip netns exec NS_A java -cp benchmarks.jar io.ustack.bench.driver.FrameRateHarness \
- *     --iface ua --peer-namespace NS_B --peer-iface ub [--seconds 2] [--repeats 5] [--sizes 64,1514]
+ *     --iface ua --peer-namespace NS_B --peer-iface ub [--seconds 2] [--repeats 5] [--sizes 64,1514] \
+ *     [--generators 1] [--directions in,drain,out] [--sinks drop,kernel] [--variants SUBSTRING,...]
  * </pre>
  * <ul>
- * <li>In: a generator (ustack's TPACKET_V2 transmit ring, in the peer namespace) sends frames with an unused
- *     EtherType to the measured interface as fast as it can; the driver under test counts what it receives.</li>
- * <li>Out: the driver under test sends as fast as it can; what left is the veth's own {@code tx_packets}.</li>
+ * <li>in: {@link FrameGenerator} threads in the peer namespace flood the measured interface; the driver under test
+ *     takes what it can. Reports received/s, the generator's offered/s and the share received.</li>
+ * <li>drain: the receiver's own limit, independent of the generator's speed. With the driver under test open but
+ *     not reading, the generator puts a counted burst into its receive ring; then the driver drains it and the drain
+ *     is timed (every frame of the burst must arrive, else the sample is refused).</li>
+ * <li>out: the driver under test sends as fast as it can; delivered frames are counted at the receiving end (the
+ *     peer's {@code rx_packets}, read in its namespace, {@link PeerCounters}), not by the sender. Sink {@code drop}:
+ *     the peer drops every frame at its first ingress hook ({@link DropSink}); sink {@code kernel}: frames to a MAC
+ *     nobody owns with an EtherType nobody handles walk the peer's receive path until it finds no handler.</li>
  * </ul>
  * Every repeat measures every variant once, in turn, so load from other processes spreads over all of them; the
  * report gives the median and the range per variant and each ustack variant's ratio to pcap4j.
  */
 public final class FrameRateHarness
 {
-    /** IEEE 802 local experimental EtherType: no kernel protocol handler takes it. */
-    private static final short ETHERTYPE = (short)0x88B5;
-    private static final long SINK_MAC = 0x0200_0000_0002L;
+    private static final long NOBODY_MAC = 0x0200_0000_0002L;
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
     private static final int BATCH = 256;
+    /**
+     * Frames per drain burst: fits every receiver's ring whole (ustack 16384 slots; libpcap's 32 MiB buffer, where
+     * 4 MiB held about 2000 frames of snaplen 2048 in a trial run, so about 16000).
+     */
+    private static final int BURST = 6_000;
+    private static final int DRAINS_PER_SAMPLE = 5;
+    private static final List<String> RECEIVERS = List.of("ustack rx V2", "ustack rx V3", "pcap4j",
+        "pcap4j dispatch");
 
     private final String iface;
     private final String peerNamespace;
     private final String peerIface;
     private final double seconds;
+    private final int generators;
+    private final List<String> variantFilter;
     private final Map<String, List<Double>> results = new LinkedHashMap<>();
 
-    private FrameRateHarness(final String iface, final String peerNamespace, final String peerIface,
-        final double seconds)
+    private FrameRateHarness(final Map<String, String> options)
     {
-        this.iface = iface;
-        this.peerNamespace = peerNamespace;
-        this.peerIface = peerIface;
-        this.seconds = seconds;
+        this.iface = options.getOrDefault("--iface", "ua");
+        this.peerNamespace = Options.required(options, "--peer-namespace");
+        this.peerIface = options.getOrDefault("--peer-iface", "ub");
+        this.seconds = Double.parseDouble(options.getOrDefault("--seconds", "2"));
+        this.generators = Integer.parseInt(options.getOrDefault("--generators", "1"));
+        this.variantFilter = options.containsKey("--variants") ?
+            List.of(options.get("--variants").split(",")) : List.of();
+        if (generators < 1 || seconds <= 0)
+        {
+            throw new IllegalArgumentException("--generators must be at least 1 and --seconds above 0");
+        }
     }
 
     public static void main(final String[] args) throws Exception
     {
         final Map<String, String> options = Options.parse(args, "--iface", "--peer-namespace", "--peer-iface",
-            "--seconds", "--repeats", "--sizes");
-        final FrameRateHarness harness = new FrameRateHarness(options.getOrDefault("--iface", "ua"),
-            Options.required(options, "--peer-namespace"), options.getOrDefault("--peer-iface", "ub"),
-            Double.parseDouble(options.getOrDefault("--seconds", "2")));
+            "--seconds", "--repeats", "--sizes", "--generators", "--directions", "--sinks", "--variants");
+        final FrameRateHarness harness = new FrameRateHarness(options);
         final int repeats = Integer.parseInt(options.getOrDefault("--repeats", "5"));
         final int[] sizes = Arrays.stream(options.getOrDefault("--sizes", "64,1514").split(","))
             .mapToInt(Integer::parseInt).toArray();
+        final Set<String> directions = Set.of(options.getOrDefault("--directions", "in,drain,out").split(","));
+        final List<String> sinks = List.of(options.getOrDefault("--sinks", "drop,kernel").split(","));
         for (int repeat = 1; repeat <= repeats; repeat++)
         {
             for (final int size : sizes)
             {
-                harness.measureIn(size);
-                harness.measureOut(size);
+                if (directions.contains("in"))
+                {
+                    harness.measureIn(size);
+                }
+                if (directions.contains("drain"))
+                {
+                    harness.measureDrain(size);
+                }
+                if (directions.contains("out"))
+                {
+                    for (final String sink : sinks)
+                    {
+                        harness.measureOut(size, sink);
+                    }
+                }
             }
             System.out.printf(Locale.ROOT, "repeat %d/%d done%n", repeat, repeats);
         }
         harness.report(sizes);
+    }
+
+    private boolean wanted(final String variant)
+    {
+        return variantFilter.isEmpty() || variantFilter.stream().anyMatch(variant::contains);
     }
 
     private AfPacketConfig.Builder ustack(final AfPacketConfig.RxRingVersion rx, final AfPacketConfig.TxMode tx)
@@ -80,85 +120,118 @@ public final class FrameRateHarness
         return AfPacketConfig.builder(iface).rxRing(rx).txMode(tx).frameCount(4096);
     }
 
+    /**
+     * The receivers under test, by name: both ustack receive rings, pcap4j frame by frame and in batches; ring
+     * room for {@code ringFrames} frames of 2048 bytes (4096: 8 MiB; ustack's default ring is 1024).
+     */
+    private FrameDriver receiver(final String variant, final int ringFrames) throws Exception
+    {
+        return switch (variant)
+        {
+            case "ustack rx V2", "ustack rx V3" -> new UstackDriver(AfPacketConfig.builder(iface)
+                .rxRing(AfPacketConfig.RxRingVersion.valueOf(variant.substring(10)))
+                .txMode(AfPacketConfig.TxMode.SENDMMSG).frameCount(ringFrames).build());
+            case "pcap4j" -> new Pcap4jDriver(iface, false, ringFrames * 2048);
+            case "pcap4j dispatch" -> new Pcap4jDriver(iface, true, ringFrames * 2048);
+            default -> throw new IllegalArgumentException(variant);
+        };
+    }
+
     private void measureIn(final int size) throws Exception
     {
-        for (final AfPacketConfig.RxRingVersion version : AfPacketConfig.RxRingVersion.values())
-        {
-            try (UstackDriver driver = new UstackDriver(ustack(version, AfPacketConfig.TxMode.RING_SENDTO).build()))
-            {
-                record("in", size, "ustack rx " + version, receiveWhileFlooded(driver, driver.macAddress(), size,
-                    "ustack rx " + version));
-            }
-        }
         final long mac = interfaceMac(iface);
-        try (Pcap4jDriver driver = new Pcap4jDriver(iface, false))
+        for (final String variant : RECEIVERS)
         {
-            record("in", size, "pcap4j", receiveWhileFlooded(driver, mac, size, "pcap4j"));
-            System.out.println("  " + driver.stats());
-        }
-        try (Pcap4jDriver driver = new Pcap4jDriver(iface, true))
-        {
-            record("in", size, "pcap4j dispatch", receiveWhileFlooded(driver, mac, size,
-                "pcap4j dispatch"));
-            System.out.println("  " + driver.stats());
+            if (!wanted(variant))
+            {
+                continue;
+            }
+            try (FrameDriver driver = receiver(variant, 4096);
+                 FrameGenerator generator = new FrameGenerator(peerNamespace, peerIface, generators, mac, size))
+            {
+                generator.start();
+                drain(driver, (long)(0.5e9));
+                final long offeredBefore = generator.offered();
+                final long start = System.nanoTime();
+                final long received = drain(driver, (long)(seconds * 1e9));
+                final double elapsed = (System.nanoTime() - start) / 1e9;
+                final long offered = generator.offered() - offeredBefore;
+                record("in", size, variant, received / elapsed);
+                record("offered", size, "generator x" + generators + " (during in)", offered / elapsed);
+                // The generator's rate varies with the machine's load; the share of it received much less so.
+                record("in % of offered", size, variant, 100.0 * received / Math.max(1, offered));
+                if (driver instanceof Pcap4jDriver pcap)
+                {
+                    System.out.println("  " + pcap.stats());
+                }
+            }
         }
     }
 
-    private void measureOut(final int size) throws Exception
+    /** Times draining a burst that was queued in the receiver's ring while it did not read. */
+    private void measureDrain(final int size) throws Exception
     {
-        for (final AfPacketConfig.RxRingVersion version : AfPacketConfig.RxRingVersion.values())
+        final long mac = interfaceMac(iface);
+        for (final String variant : RECEIVERS)
         {
-            try (UstackDriver driver = new UstackDriver(ustack(version, AfPacketConfig.TxMode.RING_SENDTO).build()))
+            if (!wanted(variant))
             {
-                record("out", size, "ustack tx ring " + version + " + sendto", sendFlat(driver, size));
+                continue;
             }
-        }
-        try (UstackDriver driver = new UstackDriver(ustack(AfPacketConfig.RxRingVersion.V2,
-            AfPacketConfig.TxMode.SENDMMSG).build()))
-        {
-            record("out", size, "ustack sendmmsg", sendFlat(driver, size));
-        }
-        try (Pcap4jDriver driver = new Pcap4jDriver(iface, false))
-        {
-            record("out", size, "pcap4j", sendFlat(driver, size));
+            try (FrameDriver driver = receiver(variant, 16_384);
+                 FrameGenerator generator = new FrameGenerator(peerNamespace, peerIface, 1, mac, size))
+            {
+                // A drain takes well under a time slice, so one preemption by another process spoils it: the sample
+                // is the median of several bursts.
+                final List<Double> bursts = new ArrayList<>();
+                for (int burst = 0; burst < DRAINS_PER_SAMPLE; burst++)
+                {
+                    final double rate = drainBurst(driver, generator);
+                    if (rate < 0)
+                    {
+                        System.out.printf(Locale.ROOT, "drain %5d B  %-28s got %d of %d frames: burst refused%n",
+                            size, variant, (long)-rate, BURST);
+                        continue;
+                    }
+                    bursts.add(rate);
+                }
+                if (!bursts.isEmpty())
+                {
+                    record("drain", size, variant, Stats.median(bursts));
+                }
+            }
         }
     }
 
-    /** Frames per second the driver received while a generator in the peer namespace sent to {@code dstMac}. */
-    private double receiveWhileFlooded(final FrameDriver driver, final long dstMac, final int size,
-        final String variant) throws Exception
+    /** Frames per second of one drain, or minus the frames received when the burst did not arrive whole. */
+    private static double drainBurst(final FrameDriver driver, final FrameGenerator generator) throws Exception
     {
-        final AtomicBoolean running = new AtomicBoolean(true);
-        final AtomicLong offered = new AtomicLong();
-        final UstackDriver generator = new UstackDriver(AfPacketConfig.builder(peerIface).namespace(peerNamespace)
-            .frameCount(4096).build());
-        final UnsafeBuffer frame = frame(dstMac, generator.macAddress(), size);
-        final Thread sender = new Thread(() ->
+        drainUntilQuiet(driver);
+        generator.sendExactly(BURST);
+        // Let the last V3 block (ustack) time out and retire, so all of the burst is visible.
+        Thread.sleep(50);
+        final long start = System.nanoTime();
+        long received = 0;
+        final long giveUp = start + 10_000_000_000L;
+        while (received < BURST && System.nanoTime() - giveUp < 0)
         {
-            while (running.get())
-            {
-                offered.addAndGet(generator.send(frame, size, BATCH));
-            }
-        }, "frame-generator");
-        sender.start();
-        try
-        {
-            drain(driver, (long)(0.5e9));
-            final long start = System.nanoTime();
-            final long offeredBefore = offered.get();
-            final long received = drain(driver, (long)(seconds * 1e9));
-            final double elapsed = (System.nanoTime() - start) / 1e9;
-            final long offeredInWindow = offered.get() - offeredBefore;
-            record("offered", size, "generator (during in)", offeredInWindow / elapsed);
-            // The generator's rate varies with the machine's load; the share of it received does not depend on it.
-            record("in % of offered", size, variant, 100.0 * received / Math.max(1, offeredInWindow));
-            return received / elapsed;
+            received += driver.receive(BATCH);
         }
-        finally
+        final double elapsed = (System.nanoTime() - start) / 1e9;
+        // A stray frame of the peer kernel's own (IPv6 neighbour discovery, say) may come along: at most a few.
+        return received >= BURST ? received / elapsed : -Math.max(1, received);
+    }
+
+    /** Receives until nothing has arrived for 20 ms: leftovers of an earlier burst must not count in this one. */
+    private static void drainUntilQuiet(final FrameDriver driver)
+    {
+        long quietSince = System.nanoTime();
+        while (System.nanoTime() - quietSince < 20_000_000L)
         {
-            running.set(false);
-            sender.join();
-            generator.close();
+            if (driver.receive(BATCH) > 0)
+            {
+                quietSince = System.nanoTime();
+            }
         }
     }
 
@@ -173,30 +246,98 @@ public final class FrameRateHarness
         return received;
     }
 
-    /** Frames per second that left the interface (its tx_packets) while the driver sent as fast as it could. */
-    private double sendFlat(final FrameDriver driver, final int size) throws IOException
+    private void measureOut(final int size, final String sink) throws Exception
     {
-        final UnsafeBuffer frame = frame(SINK_MAC, interfaceMac(iface), size);
-        send(driver, frame, size, (long)(0.5e9));
-        final long before = txPackets();
-        final long start = System.nanoTime();
-        send(driver, frame, size, (long)(seconds * 1e9));
-        final double elapsed = (System.nanoTime() - start) / 1e9;
-        return (txPackets() - before) / elapsed;
-    }
-
-    private static void send(final FrameDriver driver, final UnsafeBuffer frame, final int size, final long ns)
-    {
-        final long end = System.nanoTime() + ns;
-        while (System.nanoTime() - end < 0)
+        final List<String> variants = new ArrayList<>();
+        for (final String variant : List.of("ustack tx ring V2 + sendto", "ustack tx ring V3 + sendto",
+            "ustack tx ring V2 copy", "ustack sendmmsg", "pcap4j"))
         {
-            driver.send(frame, size, BATCH);
+            if (wanted(variant))
+            {
+                variants.add(variant);
+            }
+        }
+        final DropSink dropSink = sink.equals("drop") ? DropSink.install(peerNamespace, peerIface) : null;
+        try (PeerCounters peer = new PeerCounters(peerNamespace, peerIface))
+        {
+            for (final String variant : variants)
+            {
+                try (FrameDriver driver = sender(variant))
+                {
+                    sendFlat(driver, size, peer, variant, sink);
+                }
+            }
+        }
+        finally
+        {
+            if (dropSink != null)
+            {
+                dropSink.close();
+            }
         }
     }
 
-    private long txPackets() throws IOException
+    private FrameDriver sender(final String variant) throws Exception
     {
-        return Long.parseLong(Files.readString(Path.of("/sys/class/net", iface, "statistics/tx_packets")).trim());
+        return switch (variant)
+        {
+            case "ustack tx ring V2 + sendto" -> new UstackDriver(ustack(AfPacketConfig.RxRingVersion.V2,
+                AfPacketConfig.TxMode.RING_SENDTO).build());
+            case "ustack tx ring V3 + sendto" -> new UstackDriver(ustack(AfPacketConfig.RxRingVersion.V3,
+                AfPacketConfig.TxMode.RING_SENDTO).build());
+            case "ustack tx ring V2 copy" -> new UstackDriver(ustack(AfPacketConfig.RxRingVersion.V2,
+                AfPacketConfig.TxMode.RING_COPY).build());
+            case "ustack sendmmsg" -> new UstackDriver(ustack(AfPacketConfig.RxRingVersion.V2,
+                AfPacketConfig.TxMode.SENDMMSG).build());
+            case "pcap4j" -> new Pcap4jDriver(iface, false);
+            default -> throw new IllegalArgumentException(variant);
+        };
+    }
+
+    /**
+     * Records the frames per second the peer received while the driver sent as fast as it could, and the frames per
+     * second of the sending thread's own CPU time: the kernel runs the veth peer's receive path in the sender's
+     * context (this kernel has no IRQ time accounting, so that softirq time is charged to the sender), so frames per
+     * CPU-second is the cost of one frame through driver and kernel, whatever share of the CPUs other processes
+     * leave. Also prints what the sender claimed and the drops, so a gap between the counts shows.
+     */
+    private void sendFlat(final FrameDriver driver, final int size, final PeerCounters peer, final String variant,
+        final String sink) throws IOException
+    {
+        final UnsafeBuffer frame = FrameGenerator.frame(NOBODY_MAC, interfaceMac(iface), size);
+        send(driver, frame, size, (long)(0.5e9));
+        final PeerCounters.Reading before = peer.read();
+        final long txDroppedBefore = counter("tx_dropped");
+        final long cpuBefore = THREADS.getCurrentThreadCpuTime();
+        final long start = System.nanoTime();
+        final long claimed = send(driver, frame, size, (long)(seconds * 1e9));
+        final double elapsed = (System.nanoTime() - start) / 1e9;
+        final double cpu = (THREADS.getCurrentThreadCpuTime() - cpuBefore) / 1e9;
+        final PeerCounters.Reading after = peer.read();
+        final long delivered = after.rxPackets() - before.rxPackets();
+        System.out.printf(Locale.ROOT, "  %s: sender claimed %,d, peer rx_packets +%,d, rx_dropped +%,d, " +
+            "%s tx_dropped +%,d; sender thread on CPU %.0f%% of the time%n", variant, claimed, delivered,
+            after.rxDropped() - before.rxDropped(), iface, counter("tx_dropped") - txDroppedBefore,
+            100 * cpu / elapsed);
+        record("out (sink " + sink + ")", size, variant, delivered / elapsed);
+        record("out per CPU-s (sink " + sink + ")", size, variant, delivered / cpu);
+    }
+
+    /** Sends batches for {@code ns}; returns the frames the driver said it took. */
+    private static long send(final FrameDriver driver, final UnsafeBuffer frame, final int size, final long ns)
+    {
+        final long end = System.nanoTime() + ns;
+        long sent = 0;
+        while (System.nanoTime() - end < 0)
+        {
+            sent += driver.send(frame, size, BATCH);
+        }
+        return sent;
+    }
+
+    private long counter(final String name) throws IOException
+    {
+        return Long.parseLong(Files.readString(Path.of("/sys/class/net", iface, "statistics", name)).trim());
     }
 
     private static long interfaceMac(final String name) throws IOException
@@ -205,36 +346,29 @@ public final class FrameRateHarness
             .replace(":", ""), 16);
     }
 
-    private static UnsafeBuffer frame(final long dst, final long src, final int size)
-    {
-        final UnsafeBuffer frame = new UnsafeBuffer(new byte[size]);
-        for (int i = 0; i < 6; i++)
-        {
-            frame.putByte(i, (byte)(dst >>> (40 - 8 * i)));
-            frame.putByte(6 + i, (byte)(src >>> (40 - 8 * i)));
-        }
-        frame.putShort(12, ETHERTYPE, ByteOrder.BIG_ENDIAN);
-        for (int i = 14; i < size; i++)
-        {
-            frame.putByte(i, (byte)i);
-        }
-        return frame;
-    }
-
     private void record(final String direction, final int size, final String variant, final double rate)
     {
         results.computeIfAbsent(direction + "|" + size + "|" + variant, k -> new ArrayList<>()).add(rate);
-        System.out.printf(Locale.ROOT, "%-4s %5d B  %-28s %,12.0f frames/s%n", direction, size, variant, rate);
+        System.out.printf(Locale.ROOT, "%-28s %5d B  %-28s %,14.0f%n", direction, size, variant, rate);
     }
 
     private void report(final int[] sizes)
     {
         System.out.println();
-        System.out.println("| direction | frame | variant | median frames/s | min | max | × pcap4j (median) |");
+        System.out.println("| measure | frame | variant | median | min | max | × pcap4j (median) |");
         System.out.println("|---|---:|---|---:|---:|---:|---:|");
+        final List<String> directions = new ArrayList<>();
+        results.keySet().forEach(key ->
+        {
+            final String direction = key.split("\\|")[0];
+            if (!directions.contains(direction))
+            {
+                directions.add(direction);
+            }
+        });
         for (final int size : sizes)
         {
-            for (final String direction : List.of("in", "in % of offered", "out", "offered"))
+            for (final String direction : directions)
             {
                 final List<Double> pcap = results.get(direction + "|" + size + "|pcap4j");
                 final double pcapMedian = pcap == null ? Double.NaN : Stats.median(pcap);

@@ -11,8 +11,9 @@ import org.pcap4j.core.RawPacketListener;
  * pcap4j over libpcap, used the way its documentation shows for raw frames: {@code getNextRawPacket()} (a byte[]
  * per frame, no parsing into pcap4j packet objects) or {@code dispatch(n, RawPacketListener)} (many frames per
  * native call, a callback and a byte[] each) and {@code sendPacket(byte[], len)} (one
- * {@code pcap_sendpacket}, so one {@code send(2)}, per frame). Immediate mode, 4 MiB buffer, and non-blocking so
- * that it busy-polls as ustack's endpoint does (blocking, under load, it sleeps in poll(2) and falls far behind).
+ * {@code pcap_sendpacket}, so one {@code send(2)}, per frame). Immediate mode (libpcap then maps a TPACKET_V2
+ * ring), 4 MiB buffer unless told otherwise, and non-blocking so that it busy-polls as ustack's endpoint does
+ * (blocking, under load, it sleeps in poll(2) and falls far behind).
  */
 final class Pcap4jDriver implements FrameDriver, RawPacketListener
 {
@@ -28,6 +29,13 @@ final class Pcap4jDriver implements FrameDriver, RawPacketListener
     /** @param dispatch receive with {@code dispatch} (batches) instead of {@code getNextRawPacket} */
     Pcap4jDriver(final String interfaceName, final boolean dispatch) throws PcapNativeException
     {
+        this(interfaceName, dispatch, 4 << 20);
+    }
+
+    /** @param bufferBytes libpcap's ring size ({@code pcap_set_buffer_size}) */
+    Pcap4jDriver(final String interfaceName, final boolean dispatch, final int bufferBytes)
+        throws PcapNativeException
+    {
         this.dispatch = dispatch;
         if (System.getProperty("org.pcap4j.core.pcapLibName") == null)
         {
@@ -38,7 +46,7 @@ final class Pcap4jDriver implements FrameDriver, RawPacketListener
             .promiscuousMode(PcapNetworkInterface.PromiscuousMode.NONPROMISCUOUS)
             .timeoutMillis(1)
             .immediateMode(true)
-            .bufferSize(4 << 20)
+            .bufferSize(bufferBytes)
             .build();
         try
         {

@@ -1,6 +1,7 @@
 package io.ustack.link.packet;
 
 import io.ustack.api.net.MacAddress;
+import io.ustack.jni.AfPacket;
 import io.ustack.jni.NetInterfaces;
 
 import java.util.Objects;
@@ -48,7 +49,15 @@ public final class AfPacketConfig
         /** A mapped transmit ring (same TPACKET version as receive) kicked with one {@code sendto} per flush. */
         RING_SENDTO,
         /** No transmit ring: frames staged in a direct buffer and sent with {@code sendmmsg}, 64 per call. */
-        SENDMMSG
+        SENDMMSG,
+        /**
+         * As {@link #RING_SENDTO}, but the kernel copies each frame into its packet buffer ({@code PACKET_VNET_HDR}
+         * with a header length of the whole frame) instead of attaching the ring's pages. On veth and other virtual
+         * devices, which copy attached pages again, that is cheaper per frame (benchmarks/results/
+         * 2026-11-25-frames.txt); on a NIC, {@link #RING_SENDTO}'s zero copy should be. Received frames then carry
+         * a 10-byte header in front, so a slot holds 10 bytes less ({@link #maxMtu()}).
+         */
+        RING_COPY
     }
 
     /** {@code PACKET_FANOUT_*} modes: how the kernel spreads frames over the sockets of one group. */
@@ -184,7 +193,7 @@ public final class AfPacketConfig
     /** The largest interface MTU whose frames fit one receive slot whole. */
     public int maxMtu()
     {
-        return frameSize - Tpacket2.RX_NET_OFFSET;
+        return frameSize - Tpacket2.RX_NET_OFFSET - (txMode == TxMode.RING_COPY ? AfPacket.VNET_HDR_LENGTH : 0);
     }
 
     @Override

@@ -55,7 +55,8 @@ public final class AfPacketEndpoint implements LinkEndpoint
         this.rxRing = v3 ? new PacketBlockRxRing(ring, 0, config.blockSize(), ringBytes / config.blockSize()) :
             new PacketRxRing(ring, 0, config.frameSize(), config.frameCount());
         final boolean sendmmsg = config.txMode() == AfPacketConfig.TxMode.SENDMMSG;
-        this.txRing = sendmmsg ? null : new PacketTxRing(ring, ringBytes, config.frameSize(), config.frameCount(), v3);
+        this.txRing = sendmmsg ? null : new PacketTxRing(ring, ringBytes, config.frameSize(), config.frameCount(), v3,
+            config.txMode() == AfPacketConfig.TxMode.RING_COPY);
         this.batchSender = sendmmsg ? StagedBatchSender.forSocket(fd, config.frameSize(), config.frameCount()) : null;
         this.blocking = config.pollMode() == AfPacketConfig.PollMode.BLOCKING;
     }
@@ -101,7 +102,8 @@ public final class AfPacketEndpoint implements LinkEndpoint
         final int version = config.rxRingVersion() == AfPacketConfig.RxRingVersion.V3 ? AfPacket.TPACKET_V3 :
             AfPacket.TPACKET_V2;
         final ByteBuffer mapping = AfPacket.open(name, config.namespacePath(), (int)info[AfPacket.INFO_INDEX],
-            version, config.blockTimeoutMs(), config.txMode() == AfPacketConfig.TxMode.RING_SENDTO,
+            version, config.blockTimeoutMs(), config.txMode() != AfPacketConfig.TxMode.SENDMMSG,
+            config.txMode() == AfPacketConfig.TxMode.RING_COPY,
             config.blockSize(), config.frameSize(), config.frameCount() / (config.blockSize() / config.frameSize()),
             fanout, override, opened);
         return new AfPacketEndpoint(config, mac, mtu, (int)opened[AfPacket.OPEN_FD], mapping);

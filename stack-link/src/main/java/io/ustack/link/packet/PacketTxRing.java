@@ -1,13 +1,20 @@
 package io.ustack.link.packet;
 
+import io.ustack.jni.AfPacket;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
+
+import java.nio.ByteOrder;
 
 /**
  * Fills a TPACKET_V2 (or, with the V3 layout, TPACKET_V3) transmit ring in place. A frame is copied into the next slot the kernel has released
  * ({@code TP_STATUS_AVAILABLE}, read with an acquire load), its length written, and the slot handed over with a
  * release store of {@code TP_STATUS_SEND_REQUEST}; the kernel sends every handed-over slot on the next kick. Slots
  * are filled in ring order, the order the kernel sends them in. One thread only.
+ *
+ * <p>On a socket with {@code PACKET_VNET_HDR} ({@link AfPacketConfig.TxMode#RING_COPY}) each slot's data starts with
+ * a 10-byte {@code struct virtio_net_hdr}: all zero (no checksum offload, no segmentation) but {@code hdr_len}, set to
+ * the frame's length so that the kernel copies all of it into the packet buffer; the frame follows it.
  */
 final class PacketTxRing
 {
@@ -19,6 +26,7 @@ final class PacketTxRing
     private final int statusOffset;
     private final int lengthOffset;
     private final int dataOffset;
+    private final int vnetHeader;
     private int index;
     private int pending;
 
@@ -31,6 +39,13 @@ final class PacketTxRing
     PacketTxRing(final UnsafeBuffer ring, final int baseOffset, final int frameSize, final int frameCount,
         final boolean v3)
     {
+        this(ring, baseOffset, frameSize, frameCount, v3, false);
+    }
+
+    /** @param vnetHeader the socket has {@code PACKET_VNET_HDR}: each frame goes after a virtio_net_hdr */
+    PacketTxRing(final UnsafeBuffer ring, final int baseOffset, final int frameSize, final int frameCount,
+        final boolean v3, final boolean vnetHeader)
+    {
         this.ring = ring;
         this.baseOffset = baseOffset;
         this.frameSize = frameSize;
@@ -38,7 +53,8 @@ final class PacketTxRing
         this.statusOffset = v3 ? Tpacket3.STATUS_OFFSET : Tpacket2.STATUS_OFFSET;
         this.lengthOffset = v3 ? Tpacket3.LEN_OFFSET : Tpacket2.LEN_OFFSET;
         this.dataOffset = v3 ? Tpacket3.TX_DATA_OFFSET : Tpacket2.TX_DATA_OFFSET;
-        this.maxFrameLength = frameSize - dataOffset;
+        this.vnetHeader = vnetHeader ? AfPacket.VNET_HDR_LENGTH : 0;
+        this.maxFrameLength = frameSize - dataOffset - this.vnetHeader;
     }
 
     /**
@@ -58,8 +74,15 @@ final class PacketTxRing
         {
             return false;
         }
-        ring.putBytes(slot + dataOffset, frame, offset, length);
-        ring.putInt(slot + lengthOffset, length);
+        if (vnetHeader != 0)
+        {
+            final int header = slot + dataOffset;
+            ring.putLong(header, 0);
+            ring.putShort(header + 8, (short)0);
+            ring.putShort(header + AfPacket.VNET_HDR_LEN_OFFSET, (short)length, ByteOrder.LITTLE_ENDIAN);
+        }
+        ring.putBytes(slot + dataOffset + vnetHeader, frame, offset, length);
+        ring.putInt(slot + lengthOffset, vnetHeader + length);
         ring.putIntOrdered(slot + statusOffset, Tpacket2.TP_STATUS_SEND_REQUEST);
         index = index + 1 == frameCount ? 0 : index + 1;
         pending++;

@@ -25,6 +25,14 @@ class AfPacketConfigTest
     }
 
     @Test
+    @DisplayName("RING_COPY puts a 10-byte virtio_net_hdr before received frames too: a slot holds MTU 1958")
+    void ringCopyLeavesRoomForTheVnetHeader()
+    {
+        assertEquals(1958, AfPacketConfig.builder("veth0").txMode(AfPacketConfig.TxMode.RING_COPY).build().maxMtu());
+        assertEquals(1968, AfPacketConfig.builder("veth0").txMode(AfPacketConfig.TxMode.SENDMMSG).build().maxMtu());
+    }
+
+    @Test
     @DisplayName("a namespace name is looked up under /var/run/netns; a path is taken as is")
     void namespaces()
     {

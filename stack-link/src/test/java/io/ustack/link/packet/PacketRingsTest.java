@@ -161,6 +161,32 @@ class PacketRingsTest
         assertEquals(FRAME - 48, tx.maxFrameLength());
     }
 
+    @Test
+    @DisplayName("RING_COPY: a zeroed virtio_net_hdr with hdr_len = frame length, the frame after it, tp_len both")
+    void transmitWithVnetHeader()
+    {
+        final int base = FRAME * COUNT;
+        final PacketTxRing tx = new PacketTxRing(ring, base, FRAME, COUNT, false, true);
+        ring.setMemory(base, FRAME, (byte)0x5A); // what an earlier, longer frame left behind
+        ring.putInt(base + Tpacket2.STATUS_OFFSET, Tpacket2.TP_STATUS_AVAILABLE);
+        assertTrue(tx.offer(new UnsafeBuffer(bytes(60, 7)), 0, 60));
+        final int header = base + Tpacket2.TX_DATA_OFFSET;
+        assertEquals(70, ring.getInt(base + Tpacket2.LEN_OFFSET), "tp_len covers header and frame");
+        assertEquals(0, ring.getByte(header), "flags: no checksum to fill");
+        assertEquals(0, ring.getByte(header + 1), "gso_type: none");
+        assertEquals(60, ring.getShort(header + 2, java.nio.ByteOrder.LITTLE_ENDIAN), "hdr_len: all of it");
+        assertEquals(0, ring.getShort(header + 4), "gso_size");
+        assertEquals(0, ring.getInt(header + 6), "csum_start and csum_offset");
+        assertEquals(7, ring.getByte(header + 10));
+        assertEquals(7, ring.getByte(header + 69));
+        assertEquals(0x5A, ring.getByte(header + 70), "nothing written past the frame");
+        assertEquals(FRAME - 32 - 10, tx.maxFrameLength());
+        final UnsafeBuffer longest = new UnsafeBuffer(bytes(FRAME, 1));
+        assertFalse(tx.offer(longest, 0, FRAME - 32 - 9), "a frame that would fit only without the header");
+        assertTrue(tx.offer(longest, 0, FRAME - 32 - 10));
+        assertEquals(FRAME - 32, ring.getInt(base + FRAME + Tpacket2.LEN_OFFSET), "the slot exactly full");
+    }
+
     private static byte[] bytes(final int length, final int fill)
     {
         final byte[] data = new byte[length];
