@@ -15,6 +15,7 @@ import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 /**
  * One TCP connection as the application holds it, and the state the stack's thread publishes about it.
@@ -35,6 +36,8 @@ final class TcpSocketImpl implements TcpSocket
     private static final long LINGER_SLACK_NS = 5_000_000_000L;
 
     private static final long INFO_WAIT_NS = 1_000_000_000L;
+    private static final AtomicIntegerFieldUpdater<TcpSocketImpl> DOORBELL =
+        AtomicIntegerFieldUpdater.newUpdater(TcpSocketImpl.class, "doorbell");
     private static final int ALL_OPS = TcpSelector.OP_CONNECT | TcpSelector.OP_READ | TcpSelector.OP_WRITE;
 
     final SpscByteRing sendRing;
@@ -70,6 +73,11 @@ final class TcpSocketImpl implements TcpSocket
     volatile TcpSelectorImpl.Key watch;
 
     // application side
+    /**
+     * 1 while the stack thread owes this socket a pump the application asked for: raised by the application after
+     * it moved bytes through a ring, lowered by the stack thread before it pumps ({@link ActiveSockets}).
+     */
+    private volatile int doorbell;
     private volatile boolean closed;
     private volatile boolean outputShutdown;
     private volatile int versionAtClose;
@@ -82,6 +90,10 @@ final class TcpSocketImpl implements TcpSocket
     boolean abortRequested;
     boolean cannotSend;
     boolean lingerClose;
+    /** Where this socket sits in the layer's open array, or -1 while it is not there. */
+    int openIndex = -1;
+    /** Whether {@link ActiveSockets} has it queued for the next pump. */
+    boolean queued;
     long lingerDeadlineNs;
 
     TcpSocketImpl(final TcpSocketLayer layer, final int slot, final int ringBytes)
@@ -97,9 +109,14 @@ final class TcpSocketImpl implements TcpSocket
     {
         ensureOpen();
         final int n = receiveRing.poll(into);
-        if (n > 0 || !into.hasRemaining())
+        if (n > 0)
         {
+            ringDoorbell(); // room in the receive ring: the stack may move more of the engine's bytes into it
             return n;
+        }
+        if (!into.hasRemaining())
+        {
+            return 0;
         }
         final int e = error;
         if (e != TcpError.NONE)
@@ -154,7 +171,31 @@ final class TcpSocketImpl implements TcpSocket
         {
             throw new SocketException("Broken pipe: the connection is closed");
         }
-        return sendRing.offer(from);
+        final int n = sendRing.offer(from);
+        if (n > 0)
+        {
+            ringDoorbell();
+        }
+        return n;
+    }
+
+    /**
+     * Application thread, after a ring operation moved bytes: asks the stack thread to pump this socket, unless it
+     * already owes a pump. Both sides exchange the flag (a full fence), so either the stack thread's pump after its
+     * exchange sees the ring operation, or this exchange finds the flag lowered and asks again.
+     */
+    private void ringDoorbell()
+    {
+        if (DOORBELL.getAndSet(this, 1) == 0)
+        {
+            layer.requestPump(slot);
+        }
+    }
+
+    /** Stack thread, before pumping this socket: lowers the doorbell, so the next ring operation rings it again. */
+    void answerDoorbell()
+    {
+        DOORBELL.getAndSet(this, 0);
     }
 
     @Override

@@ -29,6 +29,7 @@ import java.net.BindException;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
@@ -42,8 +43,9 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * </pre>
  *
  * <p>Each {@link #doWork} drains the command ring, takes established connections from listeners whose application
- * queue has room, moves bytes both ways for every open socket as far as the rings and the engine's buffers allow,
- * and then runs the engine's own duty cycle (so bytes moved in this cycle leave in it). Phases and errors reach
+ * queue has room, moves bytes both ways for every socket with something to move ({@link ActiveSockets}) as far as
+ * the rings and the engine's buffers allow, and then runs the engine's own duty cycle (so bytes moved in this cycle
+ * leave in it). Phases and errors reach
  * the application through volatile fields the engine's events set. Nothing is allocated per read or write; a
  * connection's rings are allocated when it opens.
  */
@@ -65,6 +67,7 @@ public final class TcpSocketLayer implements TransportProtocol, TcpSockets, TcpE
     static final int CMD_KEEPALIVE = 11;
     static final int CMD_CONGESTION = 12;
     static final int CMD_LINGER_CLOSE = 13;
+    static final int CMD_PUMP = 14;
 
     private static final int CMD_SLOT_OFFSET = 0;
     private static final int CMD_ARG_OFFSET = 4;
@@ -78,13 +81,18 @@ public final class TcpSocketLayer implements TransportProtocol, TcpSockets, TcpE
     private final int ringBytes;
     private final ManyToOneRingBuffer commands;
     private final AtomicReferenceArray<Object> slots;
+    /** Where the next slot search starts (a hint: racing threads may both read it, and the CAS decides). */
+    private final AtomicInteger nextSlot = new AtomicInteger();
     private final TcpSocketImpl[] byConnId;
     private final TcpSocketImpl[] open;
+    private final ActiveSockets active;
     private final TcpListenerImpl[] listeners;
     private final CommandHandler commandHandler = new CommandHandler();
     private final SocketPump pump;
     private final CallbackConnections callbacks;
     private int openCount;
+    /** Pumps run so far, one per socket per cycle it was active (the stack thread writes it; tests read it). */
+    private long socketsPumped;
     private int listenerCount;
     private long nowNs;
     private volatile TcpEngineSnapshot snapshot = new TcpEngineSnapshot(0, 0, 0, 0);
@@ -106,6 +114,7 @@ public final class TcpSocketLayer implements TransportProtocol, TcpSockets, TcpE
             COMMAND_RING_BYTES + RingBufferDescriptor.TRAILER_LENGTH, 64)));
         this.byConnId = new TcpSocketImpl[settings.maxConnections()];
         this.open = new TcpSocketImpl[settings.maxConnections()];
+        this.active = new ActiveSockets(open.length);
         this.listeners = new TcpListenerImpl[settings.maxListeners()];
         this.slots = new AtomicReferenceArray<>(settings.maxConnections() + settings.maxListeners());
         this.pump = new SocketPump(module, byConnId);
@@ -333,6 +342,30 @@ public final class TcpSocketLayer implements TransportProtocol, TcpSockets, TcpE
         }
     }
 
+    /**
+     * Application thread (a socket's doorbell): asks the stack thread to pump the socket in {@code slot}. Never
+     * waits: when the command ring is full, the next cycle pumps every open socket instead.
+     */
+    void requestPump(final int slot)
+    {
+        final int index = commands.tryClaim(CMD_PUMP, CMD_LENGTH);
+        if (index < 0)
+        {
+            active.requestAll();
+            return;
+        }
+        final MutableDirectBuffer buffer = commands.buffer();
+        buffer.putInt(index + CMD_SLOT_OFFSET, slot);
+        buffer.putInt(index + CMD_ARG_OFFSET, 0);
+        commands.commit(index);
+    }
+
+    /** Test view: the sockets queued for pumping. */
+    ActiveSockets activeSockets()
+    {
+        return active;
+    }
+
     private int reserveSlot() throws SocketException
     {
         final int slot = tryReserveSlot();
@@ -344,13 +377,21 @@ public final class TcpSocketLayer implements TransportProtocol, TcpSockets, TcpE
         return slot;
     }
 
-    /** Any thread: a free slot, held by a placeholder until its socket or listener is published; -1 if none. */
+    /**
+     * Any thread: a free slot, held by a placeholder until its socket or listener is published; -1 if none. The
+     * search starts after the slot last reserved (next fit), so opening n sockets one after another costs O(n), not
+     * the O(n^2) of searching from slot 0 each time.
+     */
     private int tryReserveSlot()
     {
-        for (int i = 0; i < slots.length(); i++)
+        final int length = slots.length();
+        final int start = nextSlot.get();
+        for (int k = 0; k < length; k++)
         {
+            final int i = start + k < length ? start + k : start + k - length;
             if (slots.compareAndSet(i, null, Reserved.INSTANCE))
             {
+                nextSlot.set(i + 1 < length ? i + 1 : 0);
                 return i;
             }
         }
@@ -400,21 +441,69 @@ public final class TcpSocketLayer implements TransportProtocol, TcpSockets, TcpE
         {
             work += takeAccepted(listeners[i]);
         }
-        for (int i = 0; i < openCount; i++)
-        {
-            final TcpSocketImpl socket = open[i];
-            work += pump.pump(socket, nowNs);
-            if (socket.connId < 0 && socket.closeRequested)
-            {
-                socket.onInfo(socket.info, socket.stats); // a last snapshot for info() after close
-                open[i] = open[--openCount];
-                open[openCount] = null;
-                slots.set(socket.slot, null);
-                i--;
-            }
-        }
+        work += pumpActive(nowNs);
         work += callbacks.doWork();
         return work + module.doWork(nowNs);
+    }
+
+    /** Pumps the sockets with something to move; a socket whose pump did work stays queued for the next cycle. */
+    private int pumpActive(final long nowNs)
+    {
+        if (active.takeRequestAll())
+        {
+            for (int i = 0; i < openCount; i++)
+            {
+                open[i].answerDoorbell();
+                active.add(open[i]);
+            }
+        }
+        int work = 0;
+        final int count = active.beginBatch();
+        for (int i = 0; i < count; i++)
+        {
+            final TcpSocketImpl socket = active.take(i);
+            final int moved = pump.pump(socket, nowNs);
+            socketsPumped++;
+            work += moved;
+            if (socket.connId < 0 && socket.closeRequested)
+            {
+                removeOpen(socket);
+            }
+            else if (moved > 0 || socket.lingerClose)
+            {
+                active.add(socket);
+            }
+        }
+        return work;
+    }
+
+    /** Test view: pumps run so far. */
+    long socketsPumped()
+    {
+        return socketsPumped;
+    }
+
+    private void addOpen(final TcpSocketImpl socket)
+    {
+        socket.openIndex = openCount;
+        open[openCount++] = socket;
+        active.add(socket);
+    }
+
+    private void removeOpen(final TcpSocketImpl socket)
+    {
+        final int at = socket.openIndex;
+        if (at < 0)
+        {
+            return; // already removed: a stale entry of the queue
+        }
+        socket.onInfo(socket.info, socket.stats); // a last snapshot for info() after close
+        final TcpSocketImpl last = open[--openCount];
+        open[at] = last;
+        last.openIndex = at;
+        open[openCount] = null;
+        socket.openIndex = -1;
+        slots.set(socket.slot, null);
     }
 
     // ---- engine events (stack thread) ---------------------------------------------------------------------------
@@ -423,9 +512,33 @@ public final class TcpSocketLayer implements TransportProtocol, TcpSockets, TcpE
     public void onConnected(final int connId)
     {
         final TcpSocketImpl socket = byConnId[connId];
-        if (socket != null && socket.phase == TcpSocketImpl.CONNECTING)
+        if (socket != null)
         {
-            socket.onEstablished();
+            if (socket.phase == TcpSocketImpl.CONNECTING)
+            {
+                socket.onEstablished();
+            }
+            active.add(socket);
+        }
+    }
+
+    @Override
+    public void onReadable(final int connId)
+    {
+        final TcpSocketImpl socket = byConnId[connId];
+        if (socket != null)
+        {
+            active.add(socket);
+        }
+    }
+
+    @Override
+    public void onWritable(final int connId)
+    {
+        final TcpSocketImpl socket = byConnId[connId];
+        if (socket != null)
+        {
+            active.add(socket);
         }
     }
 
@@ -436,6 +549,7 @@ public final class TcpSocketLayer implements TransportProtocol, TcpSockets, TcpE
         if (socket != null)
         {
             socket.onEnded(error);
+            active.add(socket);
         }
     }
 
@@ -483,7 +597,7 @@ public final class TcpSocketLayer implements TransportProtocol, TcpSockets, TcpE
         socket.onAttached(connId, module.localAddress(connId), module.localPort(connId),
             module.remoteAddress(connId), module.remotePort(connId));
         byConnId[connId] = socket;
-        open[openCount++] = socket;
+        addOpen(socket);
         if (module.state(connId) == TcpState.CLOSED)
         {
             socket.onEnded(module.error(connId));
@@ -496,7 +610,7 @@ public final class TcpSocketLayer implements TransportProtocol, TcpSockets, TcpE
         if (connId < 0)
         {
             socket.onEnded(SocketErrors.NO_RESOURCES);
-            open[openCount++] = socket; // pumped until the application closes it, which frees the slot
+            addOpen(socket); // kept until the application closes it, which frees the slot
             return;
         }
         attach(socket, connId);
@@ -538,6 +652,7 @@ public final class TcpSocketLayer implements TransportProtocol, TcpSockets, TcpE
             while ((orphan = listener.ready.poll()) != null)
             {
                 orphan.abortFromStack();
+                active.add(orphan);
             }
         }
         slots.set(listener.slot, null);
@@ -557,8 +672,10 @@ public final class TcpSocketLayer implements TransportProtocol, TcpSockets, TcpE
             }
             case CMD_NO_DELAY, CMD_CORK, CMD_INFO, CMD_KEEPALIVE, CMD_CONGESTION -> onOption(type, socket, arg);
             case CMD_LINGER_CLOSE -> onLingerClose(socket);
+            case CMD_PUMP -> socket.answerDoorbell();
             default -> throw new IllegalStateException("unknown socket command " + type);
         }
+        active.add(socket); // whatever the command changed, the socket's next pump acts on it
     }
 
     private void onOption(final int type, final TcpSocketImpl socket, final int arg)
