@@ -271,6 +271,13 @@ final class Retransmission
                 onLossProbeTimeout(t, nowNs);
                 return;
             }
+            if (t.sndUna != t.sndMax && t.state != TcpState.SYN_SENT && t.state != TcpState.SYN_RECEIVED)
+            {
+                // RFC 8985 §7.2: the PTO only stood in for the RTO. When no probe may go now (recovery began on the
+                // ACKs since it was armed), the RTO has not expired: arm it, with no backoff and no cwnd collapse.
+                timers.restartRetransmit(t, nowNs);
+                return;
+            }
         }
         if (t.state == TcpState.SYN_SENT || t.state == TcpState.SYN_RECEIVED)
         {
