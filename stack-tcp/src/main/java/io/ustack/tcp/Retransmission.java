@@ -139,6 +139,14 @@ final class Retransmission
             return -1;
         }
         final int ticks = t.tsVal(nowNs) - seg.options().tsEcr();
+        if (t.retransmits > 0 && seg.options().tsEcr() - t.tsVal(t.lastRetransmitNs) < 0)
+        {
+            // RFC 6298 §3 (Karn's ambiguity, which RFC 7323 §4.1 removes only for fresh echoes): the echo predates
+            // the last retransmission, so the ACK may answer a later copy (a duplicate whose first ACK was lost,
+            // RFC 7323 §4.3 echoes the older TSval). Such a sample measures ACK loss and timeouts, not the path: one
+            // of seconds against a 100 us path drove the RTO to its maximum and stalled the sender.
+            return -1;
+        }
         return ticks < 0 || ticks > MAX_TIMESTAMP_RTT_TICKS ? -1 : Math.max(1, ticks) * Tcb.TS_TICK_NS;
     }
 
@@ -219,13 +227,14 @@ final class Retransmission
     }
 
     /**
-     * RFC 8985 §7.1-7.2: a tail loss probe is allowed with SACK, outside recovery and timeout backoff, one at a time,
-     * once an RTT was measured.
+     * RFC 8985 §7.1-7.2: a tail loss probe is allowed with SACK, outside recovery (unless the loss recovery allows
+     * it there, {@link LossRecovery#probesDuringRecovery()}) and timeout backoff, one at a time, once an RTT was
+     * measured.
      */
     static boolean lossProbeAllowed(final Tcb t)
     {
-        return t.sackOk && !t.recovery.inRecovery() && t.retries == 0 && !t.lossProbeOut && t.rto.srttNs() > 0 &&
-            t.state == TcpState.ESTABLISHED;
+        return t.sackOk && (!t.recovery.inRecovery() || t.recovery.probesDuringRecovery()) && t.retries == 0 &&
+            !t.lossProbeOut && t.rto.srttNs() > 0 && t.state == TcpState.ESTABLISHED;
     }
 
     /**

@@ -143,6 +143,8 @@ final class Tcb implements CongestionContext
     long segmentsOut;
     long segmentsIn;
     long retransmits;
+    /** When data last went out a second time (RFC 6298 §3: echoes older than this are ambiguous RTT samples). */
+    long lastRetransmitNs;
 
     // per-connection keepalive (RFC 1122 §4.2.3.6), from TcpSettings or ConnectionOptions
     boolean keepaliveOn;

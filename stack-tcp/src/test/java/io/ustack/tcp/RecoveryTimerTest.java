@@ -58,10 +58,42 @@ class RecoveryTimerTest
         assertTrue(SeqNum.lt(una, more.get(1).seqEnd()));
     }
 
+    @Test
+    @DisplayName("RFC 6298 §3, RFC 7323 §4.1: an echo older than the last retransmission gives no RTT sample")
+    void staleEchoAfterRetransmissionsGivesNoSample_rfc6298s3()
+    {
+        final TcpHarness h = new TcpHarness();
+        h.established(h.in().mss(MSS).sackPermitted().timestamps(100, 0));
+        h.tcp.noDelay(h.connId, true);
+        h.write(100);
+        h.advanceMs(201); // RFC 8985 §7.3: the tail loss probe resends it
+        final Seg firstRto = h.advanceMs(1000).get(0); // RFC 6298 §5.4: the RTO resends it; its ACK is lost
+        final List<Seg> secondRto = h.advanceMs(2000); // and again after the backed-off RTO
+        assertEquals(firstRto.seq(), secondRto.get(0).seq(), secondRto.toString());
+        assertEquals(2, h.counters.get(CounterDescriptor.TCP_RETRANSMIT_TIMEOUTS));
+        // The peer had the data from the first RTO; the second copy is a duplicate, and the ACK it draws echoes the
+        // TSval of the first (RFC 7323 §4.3): measured from it, the "RTT" would be 2 s of ACK loss, not the path.
+        h.send(h.ack().ack(firstRto.seqEnd()).timestamps(300, firstRto.tsVal()));
+        assertTrue(field(h, "srtt:", "us") < 1_000, "no sample from the stale echo: " + h.tcp.info(h.connId));
+        assertEquals(4_000, field(h, "rto:", "ms"), "the backoff stays until a valid sample: " + h.tcp.info(h.connId));
+
+        final Seg fresh = h.write(100).get(0);
+        h.advanceMs(5);
+        h.send(h.ack().ack(fresh.seqEnd()).timestamps(400, fresh.tsVal()));
+        assertEquals(1_000, field(h, "rto:", "ms"), "a fresh echo is a sample and ends the backoff: " +
+            h.tcp.info(h.connId));
+    }
+
     private static long cwnd(final TcpHarness h)
     {
+        return field(h, "cwnd:", "");
+    }
+
+    /** A number from the connection's ss-like info line, e.g. {@code field(h, "srtt:", "us")}. */
+    private static long field(final TcpHarness h, final String name, final String unit)
+    {
         final String info = h.tcp.info(h.connId);
-        final int at = info.indexOf("cwnd:") + 5;
-        return Long.parseLong(info.substring(at, info.indexOf(' ', at)));
+        final int at = info.indexOf(name) + name.length();
+        return Long.parseLong(info.substring(at, info.indexOf(unit + ' ', at)));
     }
 }
