@@ -84,13 +84,54 @@ final class Retransmission
             t.scoreboard.onCumulativeAck(ack);
             final int sacked = takeSackBlocks(t, seg, ack);
             onNewAck(t, ack, sacked, timestampRttNs(t, seg, nowNs), nowNs);
+            armReorderTimer(t, nowNs);
             return;
         }
         final int sacked = takeSackBlocks(t, seg, ack);
         if (duplicate || sacked > 0)
         {
             onDuplicateAck(t, duplicate, sacked, nowNs);
+            armReorderTimer(t, nowNs);
         }
+    }
+
+    /**
+     * RFC 8985 §6.3: segments wait inside the reordering window: the retransmission timer is set to when they would
+     * be lost (Linux's {@code ICSK_TIME_REO_TIMEOUT} shares the timer the same way); the RTO or PTO follows it.
+     */
+    private void armReorderTimer(final Tcb t, final long nowNs)
+    {
+        final long delayNs = t.recovery.reorderingTimeoutNs();
+        if (delayNs > 0 && t.sndUna != t.sndMax)
+        {
+            timers.startReorderTimer(t, delayNs, nowNs);
+        }
+    }
+
+    /** RFC 8985 §6.3: the reordering timer fired: the recovery judges again, then the RTO or PTO is armed. */
+    private void onReorderTimeout(final Tcb t, final long nowNs)
+    {
+        t.reorderTimerArmed = false;
+        final boolean wasInRecovery = t.recovery.inRecovery();
+        t.recovery.onReorderingTimeout(nowNs);
+        if (!wasInRecovery && t.recovery.inRecovery())
+        {
+            counters.increment(CounterDescriptor.TCP_FAST_RETRANSMITS);
+        }
+        if (t.sndUna == t.sndMax)
+        {
+            return;
+        }
+        if (lossProbeAllowed(t))
+        {
+            timers.startLossProbe(t, probeTimeoutNs(t), nowNs);
+        }
+        else
+        {
+            timers.restartRetransmit(t, nowNs);
+        }
+        armReorderTimer(t, nowNs);
+        connections.markDirty(t); // new data may go in what the judgement freed
     }
 
     /**
@@ -184,6 +225,7 @@ final class Retransmission
         t.bytesAcked += freed;
         sample.inFlightBytes(t.flightSizeBytes()).deliveredBytes(t.bytesAcked);
         onRecoveryAck(t, sample);
+        t.tailProbes = 0; // an ACK of new data: the next probe is the first again
         if (t.lossProbeOut && SeqNum.geq(ack, t.lossProbeEnd))
         {
             t.lossProbeOut = false; // RFC 8985 §7.4: the probe's episode is over
@@ -234,7 +276,17 @@ final class Retransmission
     static boolean lossProbeAllowed(final Tcb t)
     {
         return t.sackOk && (!t.recovery.inRecovery() || t.recovery.probesDuringRecovery()) && t.retries == 0 &&
-            !t.lossProbeOut && t.rto.srttNs() > 0 && t.state == TcpState.ESTABLISHED;
+            probeBudgetLeft(t) && t.rto.srttNs() > 0 && t.state == TcpState.ESTABLISHED;
+    }
+
+    /**
+     * RFC 8985 §7.3: no new probe while one is unacknowledged, unless the loss recovery allows more than one in a
+     * row ({@link LossRecovery#tailLossProbes()}) and fewer went since the last ACK of new data.
+     */
+    private static boolean probeBudgetLeft(final Tcb t)
+    {
+        final int allowed = t.recovery.tailLossProbes();
+        return !t.lossProbeOut || allowed > 1 && t.tailProbes < allowed;
     }
 
     /**
@@ -266,12 +318,24 @@ final class Retransmission
             sender.retransmitAt(t, start, Integer.MAX_VALUE, nowNs);
         }
         t.lossProbeEnd = t.sndMax;
+        t.tailProbes++;
+        if (lossProbeAllowed(t))
+        {
+            // Another probe may follow if this one draws nothing, after a doubled PTO (RFC 9002 §6.2.1's backoff).
+            timers.startLossProbe(t, Math.min(probeTimeoutNs(t) << Math.min(t.tailProbes, 8), t.rto.rtoNs()), nowNs);
+            return;
+        }
         timers.restartRetransmit(t, nowNs);
     }
 
     /** The retransmission timer fired (RFC 6298 §5.4-5.6; RFC 9293 §3.8.3 R2). */
     void onTimeout(final Tcb t, final long nowNs)
     {
+        if (t.reorderTimerArmed)
+        {
+            onReorderTimeout(t, nowNs);
+            return;
+        }
         if (t.lossProbeArmed)
         {
             t.lossProbeArmed = false;
@@ -318,6 +382,10 @@ final class Retransmission
         t.cc.onStateChange(CongestionControl.LOSS);
         t.recovery.onRetransmitTimeout(nowNs);
         t.rttTiming = false;
+        // RFC 8985 §7.4: a timeout ends the probe's episode (Linux clears tlp_high_seq): once an ACK of new data
+        // ends the backoff, the next tail may be probed again instead of waiting out another, doubled, RTO.
+        t.lossProbeOut = false;
+        t.tailProbes = 0;
         if (t.retries > 1 || t.scoreboard.isSacked(t.sndUna))
         {
             // RFC 2018 §8: the receiver may have reneged on what it SACKed (data SACKed but never acknowledged

@@ -14,11 +14,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class RecoveryTimerTest
 {
     private static final int MSS = 1460;
+    /** RFC 6675 recovery, which sends no tail loss probe during recovery and one in a row (RFC 8985 §7.2-7.3). */
+    private static final TcpSettings RFC6675 = TcpSettings.builder().isnGenerator("sequential")
+        .lossRecovery("rfc6675").build();
 
     /** Established with SACK, an SRTT of about 10 ms (so PTO = 20 ms, RTO = 1 s), NODELAY. */
     private static TcpHarness withSrtt()
     {
-        final TcpHarness h = new TcpHarness();
+        final TcpHarness h = new TcpHarness(RFC6675);
         h.establishedWithSack();
         h.tcp.noDelay(h.connId, true);
         final Seg timed = h.write(100).get(0);
@@ -62,7 +65,7 @@ class RecoveryTimerTest
     @DisplayName("RFC 6298 §3, RFC 7323 §4.1: an echo older than the last retransmission gives no RTT sample")
     void staleEchoAfterRetransmissionsGivesNoSample_rfc6298s3()
     {
-        final TcpHarness h = new TcpHarness();
+        final TcpHarness h = new TcpHarness(RFC6675);
         h.established(h.in().mss(MSS).sackPermitted().timestamps(100, 0));
         h.tcp.noDelay(h.connId, true);
         h.write(100);

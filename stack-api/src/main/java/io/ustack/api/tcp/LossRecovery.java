@@ -93,4 +93,34 @@ public interface LossRecovery
     {
         return false;
     }
+
+    /**
+     * How many tail loss probes may go in a row with no ACK of new data between them before the RTO takes over.
+     * RFC 8985 §7 sends one; an algorithm may allow more, each after a doubled probe timeout (as QUIC backs off
+     * its probe timeout, RFC 9002 §6.2.1), so that one lost probe or one lost ACK of it does not cost a full RTO
+     * and its collapse of cwnd. Default: 1.
+     */
+    default int tailLossProbes()
+    {
+        return 1;
+    }
+
+    /**
+     * RFC 8985 §6.3: after an ACK, how long until a segment that is not yet judged lost would be (RACK's
+     * reordering timer), or -1 when nothing waits. The connection runs the timer on its retransmission timer, as
+     * Linux does, and calls {@link #onReorderingTimeout(long)} when it fires. Default: -1.
+     */
+    default long reorderingTimeoutNs()
+    {
+        return -1;
+    }
+
+    /**
+     * RFC 8985 §6.3: the reordering timer fired: judge the waiting segments again and resend what is lost.
+     *
+     * @param nowNs current time
+     */
+    default void onReorderingTimeout(long nowNs)
+    {
+    }
 }

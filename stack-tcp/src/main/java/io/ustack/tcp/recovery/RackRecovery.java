@@ -19,9 +19,9 @@ import io.ustack.api.tcp.SackScoreboard;
  *   <li>The reordering window is fixed at {@code min_RTT / 4} (§6.2 step 4 without the D-SACK adaptation of
  *       {@code RACK.reo_wnd_mult}), and 0 while no reordering has been seen and recovery runs or DupThresh
  *       segments' worth is SACKed, as §6.2 step 4 says.</li>
- *   <li>No separate reordering timer (§6.3): a segment still inside the window is judged on the next ACK; when no
- *       ACK comes the tail loss probe (allowed during recovery too, {@link #probesDuringRecovery()}) or the RTO
- *       covers it.</li>
+ *   <li>The reordering timer of §6.3 runs on the connection's retransmission timer ({@link #reorderingTimeoutNs()});
+ *       a lost tail or a lost last ACK is the tail loss probe's (allowed during recovery too,
+ *       {@link #probesDuringRecovery()}, and up to {@link #tailLossProbes()} in a row), then the RTO's.</li>
  *   <li>Once loss is found the congestion response is RFC 6675's: one reduction per window (RecoveryPoint),
  *       {@code cwnd} during recovery is {@code min(cwnd, ssthresh)}, and the sender keeps what it counts in flight
  *       (neither SACKed nor lost, Linux {@code tcp_packets_in_flight}) below it, lost segments going before new
@@ -70,6 +70,8 @@ public final class RackRecovery implements LossRecovery
     /** RFC 8985 §6.1 RACK.fack: the highest end sequence delivered; RACK.reord: reordering was seen. */
     private int fack;
     private boolean reordering;
+    /** RFC 8985 §6.2 step 5: how long until the last waiting segment would be lost, or -1 (RACK.reo_timeout). */
+    private long reorderTimeoutNs = -1;
 
     @Override
     public String name()
@@ -97,6 +99,7 @@ public final class RackRecovery implements LossRecovery
         minRttNs = 0;
         fack = ctx.sndUna();
         reordering = false;
+        reorderTimeoutNs = -1;
     }
 
     @Override
@@ -144,10 +147,17 @@ public final class RackRecovery implements LossRecovery
         {
             cc.onAck(sample);
         }
-        final boolean lossFound = detectLoss(nowNs);
+        onLossJudged(detectLoss(nowNs), nowNs);
+    }
+
+    /** Enters recovery when loss was found and may be, then resends what is lost. */
+    private void onLossJudged(final boolean lossFound, final long nowNs)
+    {
+        final int una = ctx.sndUna();
         // RFC 6675 §5.1 (kept for RACK): one window reduction per RecoveryPoint, none inside a timeout's episode.
         if (lossFound && !inRecovery && una - recoveryPoint >= 0 && ctx.sndMax() - una > 0)
         {
+            final CongestionControl cc = ctx.congestionControl();
             inRecovery = true;
             recoveryPoint = ctx.sndMax();
             cc.onCongestionEvent(nowNs);
@@ -156,6 +166,19 @@ public final class RackRecovery implements LossRecovery
             return;
         }
         resendLost(nowNs, false);
+    }
+
+    @Override
+    public long reorderingTimeoutNs()
+    {
+        return reorderTimeoutNs;
+    }
+
+    /** RFC 8985 §6.3 RACK_detect_loss_and_arm_timer on the timer's expiry. */
+    @Override
+    public void onReorderingTimeout(final long nowNs)
+    {
+        onLossJudged(detectLoss(nowNs), nowNs);
     }
 
     /** Marks the segments the scoreboard now covers whole as SACKed, each a delivery (RFC 8985 §6.2 step 1). */
@@ -224,6 +247,7 @@ public final class RackRecovery implements LossRecovery
         }
         final long reoWndNs = reorderingWindowNs();
         boolean found = false;
+        reorderTimeoutNs = -1;
         for (int i = 0; i < segments.size(); i++)
         {
             if (segments.is(i, SentSegments.SACKED | SentSegments.LOST))
@@ -231,11 +255,19 @@ public final class RackRecovery implements LossRecovery
                 continue;
             }
             final long xmitNs = segments.xmitNs(i);
-            if (sentAfter(rackXmitNs, rackEndSeq, xmitNs, segments.end(i)) &&
-                xmitNs + rackRttNs + reoWndNs - nowNs <= 0)
+            if (!sentAfter(rackXmitNs, rackEndSeq, xmitNs, segments.end(i)))
+            {
+                continue;
+            }
+            final long remainingNs = xmitNs + rackRttNs + reoWndNs - nowNs;
+            if (remainingNs <= 0)
             {
                 segments.flags(i, SentSegments.LOST, 0);
                 found = true;
+            }
+            else
+            {
+                reorderTimeoutNs = Math.max(reorderTimeoutNs, remainingNs); // step 5: arm for the last to wait
             }
         }
         return found;
@@ -295,6 +327,7 @@ public final class RackRecovery implements LossRecovery
     public void onRetransmitTimeout(final long nowNs)
     {
         inRecovery = false;
+        reorderTimeoutNs = -1;
         recoveryPoint = ctx.sndMax(); // RFC 6675 §5.1: no new reduction until this is acknowledged
         for (int i = 0; i < segments.size(); i++)
         {
@@ -319,6 +352,16 @@ public final class RackRecovery implements LossRecovery
     public boolean probesDuringRecovery()
     {
         return true;
+    }
+
+    /**
+     * Three: at 10% loss each way a probe or its ACK is lost one time in five, and a window of a few segments often
+     * draws a single ACK; a second and third probe, each after a doubled PTO, are far cheaper than the RTO.
+     */
+    @Override
+    public int tailLossProbes()
+    {
+        return 3;
     }
 
     @Override
