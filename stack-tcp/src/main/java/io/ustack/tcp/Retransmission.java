@@ -84,13 +84,54 @@ final class Retransmission
             t.scoreboard.onCumulativeAck(ack);
             final int sacked = takeSackBlocks(t, seg, ack);
             onNewAck(t, ack, sacked, timestampRttNs(t, seg, nowNs), nowNs);
+            armReorderTimer(t, nowNs);
             return;
         }
         final int sacked = takeSackBlocks(t, seg, ack);
         if (duplicate || sacked > 0)
         {
             onDuplicateAck(t, duplicate, sacked, nowNs);
+            armReorderTimer(t, nowNs);
         }
+    }
+
+    /**
+     * RFC 8985 §6.3: segments wait inside the reordering window: the retransmission timer is set to when they would
+     * be lost (Linux's {@code ICSK_TIME_REO_TIMEOUT} shares the timer the same way); the RTO or PTO follows it.
+     */
+    private void armReorderTimer(final Tcb t, final long nowNs)
+    {
+        final long delayNs = t.recovery.reorderingTimeoutNs();
+        if (delayNs > 0 && t.sndUna != t.sndMax)
+        {
+            timers.startReorderTimer(t, delayNs, nowNs);
+        }
+    }
+
+    /** RFC 8985 §6.3: the reordering timer fired: the recovery judges again, then the RTO or PTO is armed. */
+    private void onReorderTimeout(final Tcb t, final long nowNs)
+    {
+        t.reorderTimerArmed = false;
+        final boolean wasInRecovery = t.recovery.inRecovery();
+        t.recovery.onReorderingTimeout(nowNs);
+        if (!wasInRecovery && t.recovery.inRecovery())
+        {
+            counters.increment(CounterDescriptor.TCP_FAST_RETRANSMITS);
+        }
+        if (t.sndUna == t.sndMax)
+        {
+            return;
+        }
+        if (lossProbeAllowed(t))
+        {
+            timers.startLossProbe(t, probeTimeoutNs(t), nowNs);
+        }
+        else
+        {
+            timers.restartRetransmit(t, nowNs);
+        }
+        armReorderTimer(t, nowNs);
+        connections.markDirty(t); // new data may go in what the judgement freed
     }
 
     /**
@@ -139,6 +180,14 @@ final class Retransmission
             return -1;
         }
         final int ticks = t.tsVal(nowNs) - seg.options().tsEcr();
+        if (t.retransmits > 0 && seg.options().tsEcr() - t.tsVal(t.lastRetransmitNs) < 0)
+        {
+            // RFC 6298 §3 (Karn's ambiguity, which RFC 7323 §4.1 removes only for fresh echoes): the echo predates
+            // the last retransmission, so the ACK may answer a later copy (a duplicate whose first ACK was lost,
+            // RFC 7323 §4.3 echoes the older TSval). Such a sample measures ACK loss and timeouts, not the path: one
+            // of seconds against a 100 us path drove the RTO to its maximum and stalled the sender.
+            return -1;
+        }
         return ticks < 0 || ticks > MAX_TIMESTAMP_RTT_TICKS ? -1 : Math.max(1, ticks) * Tcb.TS_TICK_NS;
     }
 
@@ -176,6 +225,7 @@ final class Retransmission
         t.bytesAcked += freed;
         sample.inFlightBytes(t.flightSizeBytes()).deliveredBytes(t.bytesAcked);
         onRecoveryAck(t, sample);
+        t.tailProbes = 0; // an ACK of new data: the next probe is the first again
         if (t.lossProbeOut && SeqNum.geq(ack, t.lossProbeEnd))
         {
             t.lossProbeOut = false; // RFC 8985 §7.4: the probe's episode is over
@@ -219,13 +269,24 @@ final class Retransmission
     }
 
     /**
-     * RFC 8985 §7.1-7.2: a tail loss probe is allowed with SACK, outside recovery and timeout backoff, one at a time,
-     * once an RTT was measured.
+     * RFC 8985 §7.1-7.2: a tail loss probe is allowed with SACK, outside recovery (unless the loss recovery allows
+     * it there, {@link LossRecovery#probesDuringRecovery()}) and timeout backoff, one at a time, once an RTT was
+     * measured.
      */
     static boolean lossProbeAllowed(final Tcb t)
     {
-        return t.sackOk && !t.recovery.inRecovery() && t.retries == 0 && !t.lossProbeOut && t.rto.srttNs() > 0 &&
-            t.state == TcpState.ESTABLISHED;
+        return t.sackOk && (!t.recovery.inRecovery() || t.recovery.probesDuringRecovery()) && t.retries == 0 &&
+            probeBudgetLeft(t) && t.rto.srttNs() > 0 && t.state == TcpState.ESTABLISHED;
+    }
+
+    /**
+     * RFC 8985 §7.3: no new probe while one is unacknowledged, unless the loss recovery allows more than one in a
+     * row ({@link LossRecovery#tailLossProbes()}) and fewer went since the last ACK of new data.
+     */
+    private static boolean probeBudgetLeft(final Tcb t)
+    {
+        final int allowed = t.recovery.tailLossProbes();
+        return !t.lossProbeOut || allowed > 1 && t.tailProbes < allowed;
     }
 
     /**
@@ -257,18 +318,37 @@ final class Retransmission
             sender.retransmitAt(t, start, Integer.MAX_VALUE, nowNs);
         }
         t.lossProbeEnd = t.sndMax;
+        t.tailProbes++;
+        if (lossProbeAllowed(t))
+        {
+            // Another probe may follow if this one draws nothing, after a doubled PTO (RFC 9002 §6.2.1's backoff).
+            timers.startLossProbe(t, Math.min(probeTimeoutNs(t) << Math.min(t.tailProbes, 8), t.rto.rtoNs()), nowNs);
+            return;
+        }
         timers.restartRetransmit(t, nowNs);
     }
 
     /** The retransmission timer fired (RFC 6298 §5.4-5.6; RFC 9293 §3.8.3 R2). */
     void onTimeout(final Tcb t, final long nowNs)
     {
+        if (t.reorderTimerArmed)
+        {
+            onReorderTimeout(t, nowNs);
+            return;
+        }
         if (t.lossProbeArmed)
         {
             t.lossProbeArmed = false;
             if (t.sndUna != t.sndMax && lossProbeAllowed(t))
             {
                 onLossProbeTimeout(t, nowNs);
+                return;
+            }
+            if (t.sndUna != t.sndMax && t.state != TcpState.SYN_SENT && t.state != TcpState.SYN_RECEIVED)
+            {
+                // RFC 8985 §7.2: the PTO only stood in for the RTO. When no probe may go now (recovery began on the
+                // ACKs since it was armed), the RTO has not expired: arm it, with no backoff and no cwnd collapse.
+                timers.restartRetransmit(t, nowNs);
                 return;
             }
         }
@@ -302,6 +382,10 @@ final class Retransmission
         t.cc.onStateChange(CongestionControl.LOSS);
         t.recovery.onRetransmitTimeout(nowNs);
         t.rttTiming = false;
+        // RFC 8985 §7.4: a timeout ends the probe's episode (Linux clears tlp_high_seq): once an ACK of new data
+        // ends the backoff, the next tail may be probed again instead of waiting out another, doubled, RTO.
+        t.lossProbeOut = false;
+        t.tailProbes = 0;
         if (t.retries > 1 || t.scoreboard.isSacked(t.sndUna))
         {
             // RFC 2018 §8: the receiver may have reneged on what it SACKed (data SACKed but never acknowledged

@@ -157,8 +157,13 @@ final class Sender
         final long nowNs)
     {
         final int end = SeqNum.add(t.sndNxt, length + (fin ? 1 : 0));
+        if (t.recovery != null)
+        {
+            t.recovery.onTransmit(t.sndNxt, end, retransmission, nowNs); // RFC 8985 §6.1: per-segment send times
+        }
         if (retransmission)
         {
+            t.lastRetransmitNs = nowNs;
             t.retransmits++;
             counters.increment(CounterDescriptor.TCP_RETRANSMITS);
             t.rttTiming = false; // RFC 6298 §3 (Karn): no sample from anything sent again
@@ -249,9 +254,14 @@ final class Sender
         {
             return 0;
         }
+        t.lastRetransmitNs = nowNs;
         t.retransmits++;
         counters.increment(CounterDescriptor.TCP_RETRANSMITS);
         t.rttTiming = false;
+        if (t.recovery != null)
+        {
+            t.recovery.onTransmit(seq, SeqNum.add(seq, length + (fin ? 1 : 0)), true, nowNs);
+        }
         return length + (fin ? 1 : 0);
     }
 

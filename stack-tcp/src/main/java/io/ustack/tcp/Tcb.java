@@ -122,6 +122,10 @@ final class Tcb implements CongestionContext
     /** RFC 8985 §7.3: a tail loss probe is out, unacknowledged until SND.UNA passes this (TLP.end_seq). */
     boolean lossProbeOut;
     int lossProbeEnd;
+    /** Tail loss probes sent since the last ACK of new data ({@link LossRecovery#tailLossProbes()}). */
+    int tailProbes;
+    /** RFC 8985 §6.3: the retransmission timer is set to the loss recovery's reordering timeout. */
+    boolean reorderTimerArmed;
     /** RFC 6675 §3: what the peer SACKed above SND.UNA. */
     final SackScoreboard scoreboard = new SackScoreboard();
 
@@ -143,6 +147,8 @@ final class Tcb implements CongestionContext
     long segmentsOut;
     long segmentsIn;
     long retransmits;
+    /** When data last went out a second time (RFC 6298 §3: echoes older than this are ambiguous RTT samples). */
+    long lastRetransmitNs;
 
     // per-connection keepalive (RFC 1122 §4.2.3.6), from TcpSettings or ConnectionOptions
     boolean keepaliveOn;
@@ -191,6 +197,8 @@ final class Tcb implements CongestionContext
         scoreboard.clear();
         lossProbeArmed = false;
         lossProbeOut = false;
+        tailProbes = 0;
+        reorderTimerArmed = false;
         ackNow = false;
         // dirty is left alone: it mirrors membership of the module's dirty list, which may still hold this id.
         noDelay = false;

@@ -19,7 +19,7 @@ import java.util.Arrays;
  *       initial RTO doubling, 6 retries wait 127 s, so raise it for strict compliance);</li>
  *   <li>keepalive off, 2 h idle, 75 s interval, 9 probes (RFC 1122 §4.2.3.6 / RFC 9293 §3.8.4, Linux defaults);</li>
  *   <li>policies by name (see {@link io.ustack.api.tcp.TcpPolicies}): ACK "delayed", congestion control
- *       "newreno", loss recovery "rfc6675" (NewReno's when the peer does not SACK), RTO estimator "rfc6298", ISN
+ *       "newreno", loss recovery "rack" (RFC 8985; NewReno's when the peer does not SACK), RTO estimator "rfc6298", ISN
  *       "rfc6528" keyed with a 16-byte secret; SACK (RFC 2018) and timestamps (RFC 7323) offered and
  *       accepted;</li>
  *   <li>at most 1,000 challenge ACKs per second for the whole module (RFC 5961 §7; Linux tcp_challenge_ack_limit).</li>
@@ -230,7 +230,7 @@ public final class TcpSettings
         private String congestionControl = "newreno";
         private String rtoEstimator = "rfc6298";
         private String isnGenerator = "rfc6528";
-        private String lossRecovery = "rfc6675";
+        private String lossRecovery = "rack";
         private boolean sack = true;
         private boolean timestamps = true;
         private byte[] isnSecret = new byte[16];

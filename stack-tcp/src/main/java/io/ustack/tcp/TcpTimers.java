@@ -51,6 +51,7 @@ final class TcpTimers implements TimerHandler
     void restartRetransmit(final Tcb t, final long nowNs)
     {
         t.lossProbeArmed = false;
+        t.reorderTimerArmed = false;
         service.cancel(t.rtoTimer);
         t.rtoTimer = service.schedule(nowNs + t.rto.rtoNs(), this, context(t, RETRANSMIT));
     }
@@ -73,12 +74,23 @@ final class TcpTimers implements TimerHandler
     {
         service.cancel(t.rtoTimer);
         t.lossProbeArmed = true;
+        t.reorderTimerArmed = false;
         t.rtoTimer = service.schedule(nowNs + ptoNs, this, context(t, RETRANSMIT));
+    }
+
+    /** RFC 8985 §6.3: the retransmission timer set to RACK's reordering timeout; the RTO is armed again after. */
+    void startReorderTimer(final Tcb t, final long delayNs, final long nowNs)
+    {
+        service.cancel(t.rtoTimer);
+        t.lossProbeArmed = false;
+        t.reorderTimerArmed = true;
+        t.rtoTimer = service.schedule(nowNs + delayNs, this, context(t, RETRANSMIT));
     }
 
     void cancelRetransmit(final Tcb t)
     {
         t.lossProbeArmed = false;
+        t.reorderTimerArmed = false;
         service.cancel(t.rtoTimer);
         t.rtoTimer = TimerService.NULL_TIMER_ID;
     }

@@ -131,7 +131,7 @@ class LoopbackTransferTest
         final String info = net.a.info(client.id);
         assertEquals(sack, info.contains(" sack"), info);
         assertEquals(timestamps, info.contains(" ts"), info);
-        assertTrue(info.endsWith(sack ? "recovery:rfc6675" : "recovery:newreno"), info);
+        assertTrue(info.endsWith(sack ? "recovery:rack" : "recovery:newreno"), info);
         if (lossPercent > 0)
         {
             assertTrue(net.countersA.get(CounterDescriptor.TCP_RETRANSMITS) +

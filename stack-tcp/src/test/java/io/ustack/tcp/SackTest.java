@@ -144,7 +144,7 @@ class SackTest
         @DisplayName("RFC 6675 §5: three SACK duplicates start recovery and resend the first hole; SACKed data is not resent")
         void sackRecoveryRetransmitsHolesOnly_rfc6675s5()
         {
-            final TcpHarness h = new TcpHarness();
+            final TcpHarness h = rfc6675();
             final List<Seg> flight = inFlight(h);
             assertEquals(6, flight.size());
             final int una = at(flight, 0);
@@ -179,7 +179,7 @@ class SackTest
         @DisplayName("RFC 2883 §4: D-SACK blocks below the cumulative ACK neither count as duplicates nor start recovery")
         void dsackDoesNotStartRecovery_rfc2883s4()
         {
-            final TcpHarness h = new TcpHarness();
+            final TcpHarness h = rfc6675();
             final List<Seg> flight = inFlight(h);
             final int una = at(flight, 0);
             final int below = SeqNum.add(una, -MSS);
@@ -194,7 +194,7 @@ class SackTest
         /** Established with SACK and an SRTT of about 10 ms (one timed exchange), NODELAY. */
         private TcpHarness withSrtt()
         {
-            final TcpHarness h = new TcpHarness();
+            final TcpHarness h = rfc6675();
             h.establishedWithSack();
             h.tcp.noDelay(h.connId, true);
             final Seg timed = only(h.write(100));
@@ -237,7 +237,7 @@ class SackTest
         @DisplayName("RFC 6675 §5.1: after a retransmission timeout, SACKed segments are skipped when resending")
         void timeoutSkipsSacked_rfc6675s5_1()
         {
-            final TcpHarness h = new TcpHarness();
+            final TcpHarness h = rfc6675();
             final List<Seg> flight = inFlight(h);
             final int una = at(flight, 0);
             h.send(h.ack().ack(una).sack(at(flight, 2), at(flight, 3)));
@@ -250,6 +250,12 @@ class SackTest
             assertEquals(List.of(at(flight, 1), at(flight, 3)), resent.stream().map(Seg::seq).toList(),
                 "segment 1 resent, SACKed segment 2 skipped, then segment 3: " + resent);
         }
+    }
+
+    /** A harness whose connections use RFC 6675 recovery (the default is RACK, RackTest covers it). */
+    private static TcpHarness rfc6675()
+    {
+        return new TcpHarness(TcpSettings.builder().isnGenerator("sequential").lossRecovery("rfc6675").build());
     }
 
     private static Seg only(final List<Seg> out)

@@ -68,4 +68,59 @@ public interface LossRecovery
 
     /** Whether fast recovery is in progress (Linux {@code TCP_CA_Recovery}). */
     boolean inRecovery();
+
+    /**
+     * A segment left: new data, or data sent before (a retransmission, a tail loss probe that resends, or the
+     * go-back-N after a timeout). Algorithms that time each segment (RACK, RFC 8985 §6.1 "RACK.xmit_ts") keep the
+     * time here; the default ignores it. Called after the segment went out, before SND.NXT/SND.MAX move past it.
+     *
+     * @param seq            first sequence number of the segment
+     * @param end            sequence number after it (a FIN counts one)
+     * @param retransmission whether any of it was sent before
+     * @param nowNs          when it was sent
+     */
+    default void onTransmit(int seq, int end, boolean retransmission, long nowNs)
+    {
+    }
+
+    /**
+     * Whether the connection may send a tail loss probe (RFC 8985 §7) while this algorithm is in recovery. RFC 8985
+     * §7.2 arms the probe only outside recovery, which leaves a recovery whose last ACK was lost to the RTO; an
+     * algorithm that detects loss by time from the probe's ACK (as RACK does, and as QUIC's probe timeout runs in
+     * every state, RFC 9002 §6.2) may allow it. Default: no.
+     */
+    default boolean probesDuringRecovery()
+    {
+        return false;
+    }
+
+    /**
+     * How many tail loss probes may go in a row with no ACK of new data between them before the RTO takes over.
+     * RFC 8985 §7 sends one; an algorithm may allow more, each after a doubled probe timeout (as QUIC backs off
+     * its probe timeout, RFC 9002 §6.2.1), so that one lost probe or one lost ACK of it does not cost a full RTO
+     * and its collapse of cwnd. Default: 1.
+     */
+    default int tailLossProbes()
+    {
+        return 1;
+    }
+
+    /**
+     * RFC 8985 §6.3: after an ACK, how long until a segment that is not yet judged lost would be (RACK's
+     * reordering timer), or -1 when nothing waits. The connection runs the timer on its retransmission timer, as
+     * Linux does, and calls {@link #onReorderingTimeout(long)} when it fires. Default: -1.
+     */
+    default long reorderingTimeoutNs()
+    {
+        return -1;
+    }
+
+    /**
+     * RFC 8985 §6.3: the reordering timer fired: judge the waiting segments again and resend what is lost.
+     *
+     * @param nowNs current time
+     */
+    default void onReorderingTimeout(long nowNs)
+    {
+    }
 }

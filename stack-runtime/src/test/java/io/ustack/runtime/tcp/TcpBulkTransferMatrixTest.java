@@ -32,15 +32,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * corruption). Every byte is checked at its stream offset; afterwards both stacks must hold no connection, control
  * block, timer or packet buffer (TIME-WAIT is 2 × 50 ms here).
  *
- * <p>Sizes: {@value #FULL_BYTES} bytes (100 MiB) each way where that fits the CI budget, less elsewhere (see
- * {@link #defaultBytes}). Measured on the 2-core development machine under heavy load from other builds (load
- * average about 20), 2026-11-25: the default matrix (15 cases) took 115 s; 100 MiB each way took 6-8 s on the clean
- * wire (SHARED, DEDICATED) and 16 s with duplication, reordering and corruption (DEDICATED). NewReno without SACK
- * pays a timeout of at least 200 ms for each lost retransmission and each loss too close to the end of the data
- * in flight for three duplicate ACKs, so loss is what costs time: 8 MiB at 1% took 1.6-5.4 s, 1 MiB at 5% 3-7 s,
- * 512 KiB at 10% 10-17 s. At 100 MiB everywhere ({@code -Dustack.tcp.matrix=full}) expect roughly 1-2 minutes
- * per 1% case, 6-12 minutes per 5% case and 30-60 minutes per 10% case: hours in all, for a long-run check, not
- * CI.
+ * <p>Sizes: {@value #FULL_BYTES} bytes (100 MiB) each way where that fits the CI budget (about 3-4 minutes for
+ * the matrix on 2 cores), less elsewhere (see {@link #defaultBytes}). With RACK-TLP loss detection (RFC 8985, the
+ * default recovery) lost retransmissions and lost last ACKs no longer wait for the RTO. Measured on the 2-core
+ * development machine under load from other builds (load average about 15), 2026-11-25, three runs of the default
+ * matrix: 108 s, 186 s and 138 s in all (the first with 64 MiB at 1%). Per case, each way at once: clean 100 MiB
+ * 2.8-7.2 s (SHARED, DEDICATED), 32 MiB 3.4-7 s (INVOKER); duplication/reordering/corruption 100 MiB 4.8-13.6 s
+ * (DEDICATED); 1% loss 100 MiB 9.4-10 s; 5% loss 32 MiB 2.5-12 s; 10% loss 32 MiB 3-29 s, once 101 s (SHARED,
+ * one side with 261 timeouts; the slow cases are the ones with tens of timeouts, most likely threads starved on the
+ * loaded machine outlasting the 200 ms RTO). Before RACK, with RFC 6675 recovery, the same machine
+ * needed 1.6-5.4 s for 8 MiB at 1%, 3-7 s for 1 MiB at 5% and 10-17 s for 512 KiB at 10%. At 100 MiB everywhere
+ * ({@code -Dustack.tcp.matrix=full}) expect 10-40 s per 5% or 10% case (3 × that in the worst runs).
  *
  * <p>Run the whole matrix at 100 MiB with {@code mvn -B -pl stack-runtime -am verify
  * -Dtest=TcpBulkTransferMatrixTest -Dsurefire.failIfNoSpecifiedTests=false -Dustack.tcp.matrix=full};
@@ -80,10 +82,9 @@ class TcpBulkTransferMatrixTest
     }
 
     /**
-     * What CI runs: 100 MiB on the clean wire in SHARED and DEDICATED mode and on the loss-free impaired wire in
-     * DEDICATED mode; less elsewhere. Lossy cases are small because every lost retransmission (and every loss with
-     * too few segments after it for three duplicate ACKs) costs NewReno a timeout of at least 200 ms: measured on
-     * a loaded 2-core machine, 1% loss moved 1.5-5 MiB/s each way, 5% 0.15-0.3 MiB/s, 10% 0.03-0.05 MiB/s.
+     * What CI runs: 100 MiB on the clean wire in SHARED and DEDICATED mode, on the loss-free impaired wire in
+     * DEDICATED mode and at 1% loss; 32 MiB at 5% and 10% loss, where a loaded machine moved 2.7-13 MiB/s each way
+     * (100 MiB there would take 10-40 s per case and break the budget in the slow runs); less elsewhere.
      */
     static long defaultBytes(final ThreadingMode mode, final WireProfile profile)
     {
@@ -96,9 +97,8 @@ class TcpBulkTransferMatrixTest
                 case SHARED -> 32L << 20;
                 case INVOKER -> 16L << 20;
             };
-            case LOSS_1 -> 8L << 20;
-            case LOSS_5 -> 1L << 20;
-            case LOSS_10 -> 512L << 10;
+            case LOSS_1 -> FULL_BYTES;
+            case LOSS_5, LOSS_10 -> 32L << 20;
         };
     }
 
