@@ -315,7 +315,7 @@ public final class Stack implements AutoCloseable
     private boolean drain(final Duration timeout)
     {
         final long deadlineNs = System.nanoTime() + timeout.toNanos(); // shutdown waits in real time
-        while (ipAgent.pendingDescriptors() + (ipLayer == null ? 0 : ipLayer.pendingTcpDescriptors()) > 0)
+        while (pendingTopDown() > 0)
         {
             if (deadlineNs - System.nanoTime() < 0)
             {
@@ -331,6 +331,19 @@ public final class Stack implements AutoCloseable
             }
         }
         return true;
+    }
+
+    /**
+     * Descriptors still queued between the agents, read in the order outgoing packets flow: TCP's rings first, then
+     * the network agent's rings to and from the links. A ring empties only after its consumer has handled what it
+     * took, so a packet that moves on between the two reads (a last RST taken by the network agent and queued to the
+     * link) is counted by the second read. Read the other way round, both reads could miss it, and the link would
+     * stop with the packet unsent.
+     */
+    private int pendingTopDown()
+    {
+        final int tcp = ipLayer == null ? 0 : ipLayer.pendingTcpDescriptors();
+        return tcp + ipAgent.pendingDescriptors();
     }
 
     /** The configuration the stack was built from. */
