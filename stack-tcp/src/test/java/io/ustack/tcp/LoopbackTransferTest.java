@@ -1,7 +1,6 @@
 package io.ustack.tcp;
 
 import io.ustack.api.counter.CounterDescriptor;
-import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -19,74 +18,6 @@ class LoopbackTransferTest
 {
     private static final long SECOND = 1_000_000_000L;
     private static final int PORT = 5000;
-
-    /** One side's application: writes its data, reads the peer's, half-closes when all is written. */
-    private static final class Side
-    {
-        final TcpModule tcp;
-        final byte[] out;
-        final byte[] in;
-        final UnsafeBuffer outBuffer;
-        final UnsafeBuffer readBuffer = new UnsafeBuffer(new byte[64 * 1024]);
-        int id = -1;
-        int written;
-        int read;
-        boolean eof;
-        boolean shut;
-
-        Side(final TcpModule tcp, final byte[] out, final int expectIn)
-        {
-            this.tcp = tcp;
-            this.out = out;
-            this.outBuffer = new UnsafeBuffer(out);
-            this.in = new byte[expectIn];
-        }
-
-        boolean step(final long nowNs)
-        {
-            if (id < 0 || tcp.state(id) == TcpState.SYN_SENT || tcp.state(id) == TcpState.CLOSED)
-            {
-                return false;
-            }
-            boolean progress = false;
-            if (written < out.length)
-            {
-                final int n = tcp.write(id, outBuffer, written, out.length - written, nowNs);
-                if (n > 0)
-                {
-                    written += n;
-                    progress = true;
-                }
-            }
-            else if (!shut)
-            {
-                tcp.shutdownOutput(id, nowNs);
-                shut = true;
-                progress = true;
-            }
-            while (!eof)
-            {
-                final int n = tcp.read(id, readBuffer, 0, readBuffer.capacity(), nowNs);
-                if (n < 0)
-                {
-                    eof = true;
-                    progress = true;
-                }
-                else if (n == 0)
-                {
-                    break;
-                }
-                else
-                {
-                    assertTrue(read + n <= in.length, "more bytes than were sent");
-                    readBuffer.getBytes(0, in, read, n);
-                    read += n;
-                    progress = true;
-                }
-            }
-            return progress;
-        }
-    }
 
     @ParameterizedTest(name = "{0}% loss, {1}% duplication, {2}% reordering, seed {3}, buffers {4} KiB, SACK {5}, " +
         "timestamps {6}, {7}")
@@ -110,8 +41,8 @@ class LoopbackTransferTest
         final int size = lossPercent >= 5 ? 2 << 20 : 4 << 20;
         final byte[] fromA = random(size, seed);
         final byte[] fromB = random(size + 12_345, seed + 100);
-        final Side client = new Side(net.a, fromA, fromB.length);
-        final Side server = new Side(net.b, fromB, fromA.length);
+        final TransferSide client = new TransferSide(net.a, fromA, fromB.length);
+        final TransferSide server = new TransferSide(net.b, fromB, fromA.length);
         final int listener = net.b.listen(LoopbackNet.B, PORT, 16);
         client.id = net.a.connect(LoopbackNet.B, PORT, 0, net.nowNs);
 

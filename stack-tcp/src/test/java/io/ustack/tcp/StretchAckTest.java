@@ -3,7 +3,6 @@ package io.ustack.tcp;
 import io.ustack.tcp.ack.StretchAckPolicy;
 import io.ustack.tcp.wire.SeqNum;
 import io.ustack.tcp.wire.TcpHeader;
-import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -92,8 +91,8 @@ class StretchAckTest
         final LoopbackNet net = new LoopbackNet(seed, lossPercent / 100.0, 0, reorderPercent / 100.0, settings);
         final byte[] fromA = LoopbackTransferTest.random(1 << 20, seed);
         final byte[] fromB = LoopbackTransferTest.random((1 << 20) + 777, seed + 1);
-        final OneSide client = new OneSide(net.a, fromA, fromB.length);
-        final OneSide server = new OneSide(net.b, fromB, fromA.length);
+        final TransferSide client = new TransferSide(net.a, fromA, fromB.length);
+        final TransferSide server = new TransferSide(net.b, fromB, fromA.length);
         final int listener = net.b.listen(LoopbackNet.B, 5000, 4);
         client.id = net.a.connect(LoopbackNet.B, 5000, 0, net.nowNs);
         final boolean finished = net.run(now ->
@@ -109,70 +108,5 @@ class StretchAckTest
         assertArrayEquals(LoopbackTransferTest.sha256(fromB), LoopbackTransferTest.sha256(client.in));
         // Any closing state is fine (LAST-ACK when the peer's FIN came first): the connection was not reset.
         assertEquals(TcpError.NONE, net.a.error(client.id), net.a.info(client.id));
-    }
-
-    /** Writes its bytes, half-closes, reads the peer's to the end. */
-    private static final class OneSide
-    {
-        final TcpModule tcp;
-        final byte[] out;
-        final byte[] in;
-        final UnsafeBuffer outBuffer;
-        final UnsafeBuffer readBuffer = new UnsafeBuffer(new byte[16384]);
-        int id = -1;
-        int written;
-        int read;
-        boolean shut;
-        boolean eof;
-
-        OneSide(final TcpModule tcp, final byte[] out, final int expectIn)
-        {
-            this.tcp = tcp;
-            this.out = out;
-            this.outBuffer = new UnsafeBuffer(out);
-            this.in = new byte[expectIn];
-        }
-
-        boolean done()
-        {
-            return shut && eof;
-        }
-
-        boolean step(final long nowNs)
-        {
-            if (id < 0 || tcp.state(id) == TcpState.SYN_SENT)
-            {
-                return false;
-            }
-            boolean progress = false;
-            if (written < out.length)
-            {
-                final int n = tcp.write(id, outBuffer, written, out.length - written, nowNs);
-                written += Math.max(n, 0);
-                progress = n > 0;
-            }
-            else if (!shut)
-            {
-                tcp.shutdownOutput(id, nowNs);
-                shut = true;
-                progress = true;
-            }
-            int n;
-            while (!eof && (n = tcp.read(id, readBuffer, 0, readBuffer.capacity(), nowNs)) != 0)
-            {
-                if (n < 0)
-                {
-                    eof = true;
-                }
-                else
-                {
-                    assertTrue(read + n <= in.length, "more bytes than were sent");
-                    readBuffer.getBytes(0, in, read, n);
-                    read += n;
-                }
-                progress = true;
-            }
-            return progress;
-        }
     }
 }

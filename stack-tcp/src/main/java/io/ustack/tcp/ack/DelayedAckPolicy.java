@@ -78,19 +78,30 @@ public final class DelayedAckPolicy implements AckPolicy
      */
     public DelayedAckPolicy(final long delayNs, final int quickAcks, final boolean ackPushOrFinNow)
     {
+        requireDelayAndQuickAcks("delayed-ACK", delayNs, quickAcks);
+        this.delayNs = delayNs;
+        this.quickAcks = quickAcks;
+        this.ackPushOrFinNow = ackPushOrFinNow;
+        this.quickAcksLeft = quickAcks;
+    }
+
+    /**
+     * The limits every policy that holds ACKs back shares: a delay above 0 and below 500 ms (RFC 1122 §4.2.3.2,
+     * RFC 9293 MUST-40) and a non-negative count of quick ACKs.
+     *
+     * @param policy what the message calls the policy's delay, e.g. "delayed-ACK"
+     */
+    static void requireDelayAndQuickAcks(final String policy, final long delayNs, final int quickAcks)
+    {
         if (delayNs <= 0 || delayNs >= MAX_DELAY_NS_EXCLUSIVE)
         {
-            throw new IllegalArgumentException("delayed-ACK delay must be above 0 and below 500 ms " +
+            throw new IllegalArgumentException(policy + " delay must be above 0 and below 500 ms " +
                 "(RFC 1122 §4.2.3.2), not " + delayNs + " ns");
         }
         if (quickAcks < 0)
         {
             throw new IllegalArgumentException("quickAcks must not be negative: " + quickAcks);
         }
-        this.delayNs = delayNs;
-        this.quickAcks = quickAcks;
-        this.ackPushOrFinNow = ackPushOrFinNow;
-        this.quickAcksLeft = quickAcks;
     }
 
     @Override

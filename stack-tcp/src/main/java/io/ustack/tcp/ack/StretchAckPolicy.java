@@ -92,15 +92,7 @@ public final class StretchAckPolicy implements AckPolicy
             throw new IllegalArgumentException("stretch ACK covers 2 to " + MAX_MAX_SEGMENTS +
                 " segments, not " + maxSegments);
         }
-        if (delayNs <= 0 || delayNs >= DelayedAckPolicy.MAX_DELAY_NS_EXCLUSIVE)
-        {
-            throw new IllegalArgumentException("stretch-ACK delay must be above 0 and below 500 ms " +
-                "(RFC 1122 §4.2.3.2), not " + delayNs + " ns");
-        }
-        if (quickAcks < 0)
-        {
-            throw new IllegalArgumentException("quickAcks must not be negative: " + quickAcks);
-        }
+        DelayedAckPolicy.requireDelayAndQuickAcks("stretch-ACK", delayNs, quickAcks);
         this.maxSegments = maxSegments;
         this.delayNs = delayNs;
         this.quickAcks = quickAcks;
