@@ -20,7 +20,7 @@ import io.ustack.api.tcp.TcpPolicySettings;
  * </ul>
  * Linux's interactive ("pingpong") detection and its adaptive ACK timeout are not modelled.
  */
-public final class DelayedAckPolicy implements AckPolicy
+public final class DelayedAckPolicy extends HeldAckPolicy
 {
     /** The name delayed ACK is chosen by. */
     public static final String NAME = "delayed";
@@ -35,7 +35,9 @@ public final class DelayedAckPolicy implements AckPolicy
     /** Default number of quick ACKs: 16. */
     public static final int DEFAULT_QUICK_ACKS = 16;
     /** RFC 1122 §4.2.3.2: the delay MUST be less than 0.5 seconds. */
-    public static final long MAX_DELAY_NS_EXCLUSIVE = 500_000_000L;
+    public static final long MAX_DELAY_NS_EXCLUSIVE = HeldAckPolicy.MAX_DELAY_NS_EXCLUSIVE;
+    /** An ACK for at least every second full-sized segment (RFC 5681 §4.2, RFC 1122 §4.2.3.2). */
+    private static final int SEGMENTS_PER_ACK = 2;
 
     /** Registers delayed ACK with {@link java.util.ServiceLoader}. */
     public static final class Factory implements AckPolicyFactory
@@ -61,14 +63,6 @@ public final class DelayedAckPolicy implements AckPolicy
         }
     }
 
-    private final long delayNs;
-    private final int quickAcks;
-    private final boolean ackPushOrFinNow;
-    private int quickAcksLeft;
-    private long unackedBytes;
-    private boolean delayedAckPending;
-    private long ackDeadlineNs;
-
     /**
      * A delayed-ACK policy.
      *
@@ -78,105 +72,12 @@ public final class DelayedAckPolicy implements AckPolicy
      */
     public DelayedAckPolicy(final long delayNs, final int quickAcks, final boolean ackPushOrFinNow)
     {
-        requireDelayAndQuickAcks("delayed-ACK", delayNs, quickAcks);
-        this.delayNs = delayNs;
-        this.quickAcks = quickAcks;
-        this.ackPushOrFinNow = ackPushOrFinNow;
-        this.quickAcksLeft = quickAcks;
-    }
-
-    /**
-     * The limits every policy that holds ACKs back shares: a delay above 0 and below 500 ms (RFC 1122 §4.2.3.2,
-     * RFC 9293 MUST-40) and a non-negative count of quick ACKs.
-     *
-     * @param policy what the message calls the policy's delay, e.g. "delayed-ACK"
-     */
-    static void requireDelayAndQuickAcks(final String policy, final long delayNs, final int quickAcks)
-    {
-        if (delayNs <= 0 || delayNs >= MAX_DELAY_NS_EXCLUSIVE)
-        {
-            throw new IllegalArgumentException(policy + " delay must be above 0 and below 500 ms " +
-                "(RFC 1122 §4.2.3.2), not " + delayNs + " ns");
-        }
-        if (quickAcks < 0)
-        {
-            throw new IllegalArgumentException("quickAcks must not be negative: " + quickAcks);
-        }
+        super("delayed-ACK", SEGMENTS_PER_ACK, delayNs, quickAcks, ackPushOrFinNow);
     }
 
     @Override
     public String name()
     {
         return NAME;
-    }
-
-    @Override
-    public int onSegmentReceived(final int segmentBytes, final boolean outOfOrder, final boolean pushOrFin,
-        final int mss, final long nowNs)
-    {
-        unackedBytes += Math.max(segmentBytes, 0);
-        if (outOfOrder)
-        {
-            // RFC 5681 §4.2: immediate duplicate ACK for an out-of-order segment, immediate ACK for one that fills
-            // all or part of a gap.
-            return ACK_NOW;
-        }
-        if (quickAcksLeft > 0)
-        {
-            return ACK_NOW; // Linux quick-ACK mode (tcp_in_quickack_mode)
-        }
-        if (pushOrFin && ackPushOrFinNow)
-        {
-            return ACK_NOW;
-        }
-        if (unackedBytes >= 2L * Math.max(mss, 1))
-        {
-            // RFC 5681 §4.2, RFC 1122 §4.2.3.2: an ACK for at least every second full-sized segment.
-            return ACK_NOW;
-        }
-        if (!delayedAckPending)
-        {
-            // RFC 5681 §4.2: within 500 ms of the arrival of the first unacknowledged packet; the deadline is set by
-            // the first segment and not moved by later ones.
-            delayedAckPending = true;
-            ackDeadlineNs = nowNs + delayNs;
-        }
-        return ACK_DELAYED;
-    }
-
-    @Override
-    public long ackDeadlineNs()
-    {
-        return ackDeadlineNs;
-    }
-
-    @Override
-    public void onAckSent(final long nowNs)
-    {
-        unackedBytes = 0;
-        delayedAckPending = false;
-        if (quickAcksLeft > 0)
-        {
-            quickAcksLeft--; // Linux tcp_dec_quickack_mode: every ACK sent uses one
-        }
-    }
-
-    @Override
-    public void onQuickAckRequest()
-    {
-        quickAcksLeft = Math.max(quickAcksLeft, Math.max(quickAcks, 1));
-    }
-
-    /** Quick ACKs left before delaying starts. */
-    public int quickAcksLeft()
-    {
-        return quickAcksLeft;
-    }
-
-    @Override
-    public String toString()
-    {
-        return "DelayedAckPolicy{delayNs=" + delayNs + ", quickAcksLeft=" + quickAcksLeft + ", unackedBytes=" +
-            unackedBytes + ", pending=" + delayedAckPending + '}';
     }
 }

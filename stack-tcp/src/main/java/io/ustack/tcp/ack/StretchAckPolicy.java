@@ -28,7 +28,7 @@ import io.ustack.api.tcp.TcpPolicySettings;
  * the window opens by enough (RFC 9293 §3.8.6.2.2), whatever the policy holds. Because the connection sends owed ACKs
  * at the end of its duty cycle, a receive batch larger than {@code maxSegments} is still acknowledged once.
  */
-public final class StretchAckPolicy implements AckPolicy
+public final class StretchAckPolicy extends HeldAckPolicy
 {
     /** The name stretch ACK is chosen by. */
     public static final String NAME = "stretch";
@@ -70,14 +70,6 @@ public final class StretchAckPolicy implements AckPolicy
         }
     }
 
-    private final int maxSegments;
-    private final long delayNs;
-    private final int quickAcks;
-    private int quickAcksLeft;
-    private long unackedBytes;
-    private boolean ackPending;
-    private long ackDeadlineNs;
-
     /**
      * A stretch-ACK policy.
      *
@@ -87,78 +79,22 @@ public final class StretchAckPolicy implements AckPolicy
      */
     public StretchAckPolicy(final int maxSegments, final long delayNs, final int quickAcks)
     {
+        super("stretch-ACK", requireSegments(maxSegments), delayNs, quickAcks, true);
+    }
+
+    private static int requireSegments(final int maxSegments)
+    {
         if (maxSegments < 2 || maxSegments > MAX_MAX_SEGMENTS)
         {
             throw new IllegalArgumentException("stretch ACK covers 2 to " + MAX_MAX_SEGMENTS +
                 " segments, not " + maxSegments);
         }
-        DelayedAckPolicy.requireDelayAndQuickAcks("stretch-ACK", delayNs, quickAcks);
-        this.maxSegments = maxSegments;
-        this.delayNs = delayNs;
-        this.quickAcks = quickAcks;
-        this.quickAcksLeft = quickAcks;
+        return maxSegments;
     }
 
     @Override
     public String name()
     {
         return NAME;
-    }
-
-    @Override
-    public int onSegmentReceived(final int segmentBytes, final boolean outOfOrder, final boolean pushOrFin,
-        final int mss, final long nowNs)
-    {
-        unackedBytes += Math.max(segmentBytes, 0);
-        if (outOfOrder)
-        {
-            return ACK_NOW; // RFC 5681 §4.2: duplicate ACK now, and an immediate ACK for text filling a gap
-        }
-        if (quickAcksLeft > 0 || pushOrFin)
-        {
-            return ACK_NOW;
-        }
-        if (unackedBytes >= (long)maxSegments * Math.max(mss, 1))
-        {
-            return ACK_NOW;
-        }
-        if (!ackPending)
-        {
-            // The bound counts from the first unacknowledged segment (RFC 5681 §4.2's "within 500 ms of the arrival
-            // of the first unacknowledged packet"), never moved by later ones.
-            ackPending = true;
-            ackDeadlineNs = nowNs + delayNs;
-        }
-        return ACK_DELAYED;
-    }
-
-    @Override
-    public long ackDeadlineNs()
-    {
-        return ackDeadlineNs;
-    }
-
-    @Override
-    public void onAckSent(final long nowNs)
-    {
-        unackedBytes = 0;
-        ackPending = false;
-        if (quickAcksLeft > 0)
-        {
-            quickAcksLeft--;
-        }
-    }
-
-    @Override
-    public void onQuickAckRequest()
-    {
-        quickAcksLeft = Math.max(quickAcksLeft, Math.max(quickAcks, 1));
-    }
-
-    @Override
-    public String toString()
-    {
-        return "StretchAckPolicy{maxSegments=" + maxSegments + ", delayNs=" + delayNs + ", quickAcksLeft=" +
-            quickAcksLeft + ", unackedBytes=" + unackedBytes + ", pending=" + ackPending + '}';
     }
 }
