@@ -23,6 +23,12 @@ final class Retransmission
     private static final int MAX_TIMESTAMP_RTT_TICKS = 60_000;
     /** RFC 8985 §7.2 WCDelAckT: the longest a peer may hold an ACK (200 ms, as the RFC suggests). */
     private static final long MAX_PEER_ACK_DELAY_NS = 200_000_000L;
+    /**
+     * The shortest probe timeout: 2 ms, Linux's {@code TCP_TIMEOUT_MIN} added to 2·SRTT. On a path of 100 µs, 2·SRTT
+     * alone is shorter than the scheduling delays of the threads on either side, so probes went out while the ACK was
+     * merely late; each made the segment a retransmission, spoiling the RTT samples that follow it.
+     */
+    private static final long MIN_PROBE_TIMEOUT_NS = 2_000_000L;
 
     private final Sender sender;
     private final SegmentOutput output;
@@ -300,7 +306,7 @@ final class Retransmission
         {
             pto += MAX_PEER_ACK_DELAY_NS;
         }
-        return Math.min(pto, t.rto.rtoNs());
+        return Math.min(Math.max(pto, MIN_PROBE_TIMEOUT_NS), t.rto.rtoNs());
     }
 
     /**
