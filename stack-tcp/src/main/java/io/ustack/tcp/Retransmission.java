@@ -277,12 +277,14 @@ final class Retransmission
     /**
      * RFC 8985 §7.1-7.2: a tail loss probe is allowed with SACK, outside recovery (unless the loss recovery allows
      * it there, {@link LossRecovery#probesDuringRecovery()}) and timeout backoff, one at a time, once an RTT was
-     * measured.
+     * measured, in every state where we transmit: a sender in CLOSE-WAIT (the peer has finished sending) or with
+     * its FIN queued has a tail to lose as much as one in ESTABLISHED (RFC 8985 names no state; Linux probes there
+     * too). Limited to ESTABLISHED, each tail loss after the peer's FIN waited for the RTO: 200 ms at 10% loss.
      */
     static boolean lossProbeAllowed(final Tcb t)
     {
         return t.sackOk && (!t.recovery.inRecovery() || t.recovery.probesDuringRecovery()) && t.retries == 0 &&
-            probeBudgetLeft(t) && t.rto.srttNs() > 0 && t.state == TcpState.ESTABLISHED;
+            probeBudgetLeft(t) && t.rto.srttNs() > 0 && TcpState.transmits(t.state);
     }
 
     /**

@@ -43,7 +43,7 @@ final class Sender
     int transmit(final Tcb t, final long nowNs)
     {
         int sent = 0;
-        if (sendsData(t.state))
+        if (TcpState.transmits(t.state))
         {
             inBurst = true;
             lossProbeOwed = false;
@@ -74,12 +74,6 @@ final class Sender
             sent++;
         }
         return sent;
-    }
-
-    private static boolean sendsData(final int state)
-    {
-        return state == TcpState.ESTABLISHED || state == TcpState.CLOSE_WAIT || state == TcpState.FIN_WAIT_1 ||
-            state == TcpState.CLOSING || state == TcpState.LAST_ACK;
     }
 
     private boolean sendOne(final Tcb t, final long nowNs)
@@ -298,7 +292,7 @@ final class Sender
      */
     void onPersistTimeout(final Tcb t, final long nowNs)
     {
-        if (!sendsData(t.state) || t.sndWnd != 0)
+        if (!TcpState.transmits(t.state) || t.sndWnd != 0)
         {
             t.persistBackoff = 0;
             return;

@@ -49,6 +49,16 @@ public final class TcpState
         return state >= ESTABLISHED;
     }
 
+    /**
+     * States in which segments of ours may be in flight or still to go (data, or the FIN and the data before it):
+     * where the sender transmits and the retransmission and tail-loss-probe timers run.
+     */
+    static boolean transmits(final int state)
+    {
+        return state == ESTABLISHED || state == CLOSE_WAIT || state == FIN_WAIT_1 || state == CLOSING ||
+            state == LAST_ACK;
+    }
+
     /** States in which our side may still send data (the application has not shut down output). */
     static boolean canSendData(final int state)
     {
