@@ -32,28 +32,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * corruption). Every byte is checked at its stream offset; afterwards both stacks must hold no connection, control
  * block, timer or packet buffer (TIME-WAIT is 2 × 50 ms here).
  *
- * <p>Sizes: {@value #FULL_BYTES} bytes (100 MiB) each way where that fits the CI budget (about 3-4 minutes for
- * the matrix on 2 cores), less elsewhere (see {@link #defaultBytes}). With RACK-TLP loss detection (RFC 8985, the
- * default recovery) lost retransmissions and lost last ACKs no longer wait for the RTO. Measured on the 2-core
- * development machine under load from other builds (load average about 15), 2026-11-25, three runs of the default
- * matrix: 108 s, 186 s and 138 s in all (the first with 64 MiB at 1%). Per case, each way at once: clean 100 MiB
- * 2.8-7.2 s (SHARED, DEDICATED), 32 MiB 3.4-7 s (INVOKER); duplication/reordering/corruption 100 MiB 4.8-13.6 s
- * (DEDICATED); 1% loss 100 MiB 9.4-10 s; 5% loss 32 MiB 2.5-12 s; 10% loss 32 MiB 3-29 s, once 101 s (SHARED,
- * one side with 261 timeouts; the slow cases are the ones with tens of timeouts, most likely threads starved on the
- * loaded machine outlasting the 200 ms RTO). Before RACK, with RFC 6675 recovery, the same machine
- * needed 1.6-5.4 s for 8 MiB at 1%, 3-7 s for 1 MiB at 5% and 10-17 s for 512 KiB at 10%. At 100 MiB everywhere
- * ({@code -Dustack.tcp.matrix=full}) expect 10-40 s per 5% or 10% case (3 × that in the worst runs).
+ * <p>Every case moves {@value #FULL_BYTES} bytes (100 MiB) each way, as issue 4 asks. With RACK-TLP (RFC 8985, the
+ * default recovery) lost retransmissions and lost tails no longer wait for the RTO, in every state that sends
+ * (tail loss probes in CLOSE-WAIT too, since 2026-11-26). Measured on the 2-core development machine under load from
+ * other builds (load average about 12), 2026-11-26: the whole matrix in 3 min 27 s with the build; per case, each
+ * way at once, clean 2.6-3.9 s, duplication/reordering/corruption 4.3-9.4 s, 1% loss 6.4-11.2 s, 5% loss 4.4-11.3 s
+ * and 10% loss 5.1-17.6 s, with at most 12 retransmission timeouts on a side. Before the tail-loss-probe fix, the
+ * side that still sent after the other direction had finished took tens to hundreds of 200 ms RTOs at 10% loss, and
+ * a case took 15-75 s.
  *
- * <p>Run the whole matrix at 100 MiB with {@code mvn -B -pl stack-runtime -am verify
- * -Dtest=TcpBulkTransferMatrixTest -Dsurefire.failIfNoSpecifiedTests=false -Dustack.tcp.matrix=full};
- * {@code -Dustack.tcp.matrix.bytes=N} sets every case to N bytes instead, and {@code -Dustack.tcp.pcapDir=DIR}
+ * <p>Run the matrix alone with {@code mvn -B -pl stack-runtime -am verify -Dtest=TcpBulkTransferMatrixTest
+ * -Dsurefire.failIfNoSpecifiedTests=false}; {@code -Dustack.tcp.matrix.bytes=N} sets every case to N bytes instead, and {@code -Dustack.tcp.pcapDir=DIR}
  * writes a pcap of stack a's link per case (whole frames). Each case prints its time, rate and retransmissions.
  */
 @DisplayName("TCP bulk transfer, both directions at once, every threading mode and wire profile")
 class TcpBulkTransferMatrixTest
 {
-    static final long FULL_BYTES = 100L << 20;
-    static final String MATRIX_PROPERTY = "ustack.tcp.matrix";
+    private static final long FULL_BYTES = 100L << 20;
     static final String BYTES_PROPERTY = "ustack.tcp.matrix.bytes";
     private static final int PORT = 5001;
     private static final long MSL_NS = TimeUnit.MILLISECONDS.toNanos(50);
@@ -65,41 +60,20 @@ class TcpBulkTransferMatrixTest
         {
             for (final WireProfile profile : WireProfile.values())
             {
-                cases.add(Arguments.of(mode, profile, bytesFor(mode, profile)));
+                cases.add(Arguments.of(mode, profile, bytesEachWay()));
             }
         }
         return cases.stream();
     }
 
-    private static long bytesFor(final ThreadingMode mode, final WireProfile profile)
+    private static long bytesEachWay()
     {
         final String bytes = System.getProperty(BYTES_PROPERTY);
         if (bytes != null && !bytes.isBlank())
         {
             return Long.parseLong(bytes.trim());
         }
-        return "full".equals(System.getProperty(MATRIX_PROPERTY)) ? FULL_BYTES : defaultBytes(mode, profile);
-    }
-
-    /**
-     * What CI runs: 100 MiB on the clean wire in SHARED and DEDICATED mode, on the loss-free impaired wire in
-     * DEDICATED mode and at 1% loss; 32 MiB at 5% and 10% loss, where a loaded machine moved 2.7-13 MiB/s each way
-     * (100 MiB there would take 10-40 s per case and break the budget in the slow runs); less elsewhere.
-     */
-    static long defaultBytes(final ThreadingMode mode, final WireProfile profile)
-    {
-        return switch (profile)
-        {
-            case CLEAN -> mode == ThreadingMode.INVOKER ? 32L << 20 : FULL_BYTES;
-            case DUP_REORDER_CORRUPT -> switch (mode)
-            {
-                case DEDICATED -> FULL_BYTES;
-                case SHARED -> 32L << 20;
-                case INVOKER -> 16L << 20;
-            };
-            case LOSS_1 -> FULL_BYTES;
-            case LOSS_5, LOSS_10 -> 32L << 20;
-        };
+        return FULL_BYTES;
     }
 
     @ParameterizedTest(name = "{0}, {1}: {2} bytes each way")
