@@ -96,6 +96,12 @@ public final class EthernetOutput
         return true;
     }
 
+    /** Frames {@link #send} can queue now without a {@link DropReason#RING_FULL_DOWN}. */
+    public int room()
+    {
+        return toLink.capacity() - toLink.size();
+    }
+
     /** Frees a claimed buffer that will not be sent after all. */
     public void abandon(final int bufferId)
     {

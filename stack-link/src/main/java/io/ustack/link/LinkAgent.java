@@ -19,7 +19,10 @@ import org.agrona.concurrent.Agent;
  *
  * <p>Receive: each frame the endpoint hands over is placed in a pooled packet buffer and its descriptor offered
  * upwards. Transmit: descriptors drained from the ring above are handed to the endpoint and their buffers freed.
- * Every frame that does not make it is counted under one {@link DropReason}.
+ * A frame the endpoint refuses (its TX ring or queue is full) is held, with any taken after it in the same batch,
+ * and offered again first on the next duty cycle; while frames are held nothing more is taken from the ring above,
+ * so it fills and the layers above wait for room (a queue discipline of one batch, as a kernel's qdisc holds frames
+ * a busy driver refuses). Every received frame that does not make it is counted under one {@link DropReason}.
  */
 public final class LinkAgent implements Agent
 {
@@ -33,6 +36,11 @@ public final class LinkAgent implements Agent
     private final String roleName;
     private final ReceivedFrames receivedFrames = new ReceivedFrames();
     private final FramesToSend framesToSend = new FramesToSend();
+    private final int[] heldBufferIds;
+    private final int[] heldOffsets;
+    private final int[] heldLengths;
+    private int heldFirst;
+    private volatile int heldCount; // read by a stopping stack from its own thread
 
     /**
      * @param endpoint    the device
@@ -58,18 +66,65 @@ public final class LinkAgent implements Agent
         this.batchSize = batchSize;
         this.maxFrameLength = Math.min(pool.slotSize(), endpoint.mtu() + EthernetFrame.HEADER_LENGTH);
         this.roleName = "link-" + endpoint.name();
+        this.heldBufferIds = new int[batchSize];
+        this.heldOffsets = new int[batchSize];
+        this.heldLengths = new int[batchSize];
     }
 
     @Override
     public int doWork()
     {
         final int received = endpoint.receive(receivedFrames, batchSize);
-        final int sent = fromNetwork.drain(framesToSend, batchSize);
+        int sent = sendHeld();
+        if (heldCount == 0)
+        {
+            sent += fromNetwork.drain(framesToSend, batchSize);
+        }
         if (sent > 0)
         {
             endpoint.flush();
         }
         return received + sent;
+    }
+
+    /** Offers the held frames again, oldest first, up to the first the endpoint still refuses. */
+    private int sendHeld()
+    {
+        int sent = 0;
+        while (heldCount > 0)
+        {
+            final int bufferId = heldBufferIds[heldFirst];
+            if (!transmit(bufferId, heldOffsets[heldFirst], heldLengths[heldFirst]))
+            {
+                break;
+            }
+            heldFirst = (heldFirst + 1) % heldBufferIds.length;
+            heldCount--;
+            sent++;
+        }
+        if (heldCount == 0)
+        {
+            heldFirst = 0;
+        }
+        return sent;
+    }
+
+    private boolean transmit(final int bufferId, final int offset, final int length)
+    {
+        if (!endpoint.transmit(pool.buffer(bufferId), offset, length))
+        {
+            return false;
+        }
+        counters.increment(CounterDescriptor.FRAMES_SENT);
+        counters.add(CounterDescriptor.BYTES_SENT, length);
+        pool.release(bufferId);
+        return true;
+    }
+
+    /** Frames held because the endpoint refused them, waiting to be offered again. */
+    public int heldFrames()
+    {
+        return heldCount;
     }
 
     /**
@@ -80,7 +135,15 @@ public final class LinkAgent implements Agent
      */
     public int discardPending()
     {
-        return fromNetwork.discardAll(pool, counters);
+        final int held = heldCount;
+        for (int i = 0; i < held; i++)
+        {
+            pool.release(heldBufferIds[(heldFirst + i) % heldBufferIds.length]);
+            counters.drop(DropReason.SHUTDOWN_DISCARDED);
+        }
+        heldFirst = 0;
+        heldCount = 0;
+        return held + fromNetwork.discardAll(pool, counters);
     }
 
     @Override
@@ -142,16 +205,17 @@ public final class LinkAgent implements Agent
         @Override
         public void onDescriptor(final int bufferId, final int offset, final int length, final int flags)
         {
-            if (endpoint.transmit(pool.buffer(bufferId), offset, length))
+            // Once one frame is refused the rest of the batch queues behind it, so frames leave in order.
+            if (heldCount == 0 && transmit(bufferId, offset, length))
             {
-                counters.increment(CounterDescriptor.FRAMES_SENT);
-                counters.add(CounterDescriptor.BYTES_SENT, length);
+                return;
             }
-            else
-            {
-                counters.drop(DropReason.LINK_TX_REFUSED);
-            }
-            pool.release(bufferId);
+            final int at = (heldFirst + heldCount) % heldBufferIds.length;
+            heldBufferIds[at] = bufferId;
+            heldOffsets[at] = offset;
+            heldLengths[at] = length;
+            heldCount++;
+            counters.increment(CounterDescriptor.LINK_TX_HELD);
         }
     }
 }

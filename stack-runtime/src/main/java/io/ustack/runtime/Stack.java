@@ -338,12 +338,17 @@ public final class Stack implements AutoCloseable
      * the network agent's rings to and from the links. A ring empties only after its consumer has handled what it
      * took, so a packet that moves on between the two reads (a last RST taken by the network agent and queued to the
      * link) is counted by the second read. Read the other way round, both reads could miss it, and the link would
-     * stop with the packet unsent.
+     * stop with the packet unsent. Last, the frames a link agent holds because its endpoint refused them.
      */
     private int pendingTopDown()
     {
         final int tcp = ipLayer == null ? 0 : ipLayer.pendingTcpDescriptors();
-        return tcp + ipAgent.pendingDescriptors();
+        int pending = tcp + ipAgent.pendingDescriptors();
+        for (final LinkAgent link : linkAgents)
+        {
+            pending += link.heldFrames();
+        }
+        return pending;
     }
 
     /** The configuration the stack was built from. */

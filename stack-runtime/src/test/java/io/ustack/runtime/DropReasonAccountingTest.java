@@ -125,7 +125,8 @@ class DropReasonAccountingTest
     }
 
     @Test
-    @DisplayName("no free buffer to send, a full ring downwards, and a device refusing to transmit")
+    @DisplayName("no free buffer to send and a full ring downwards are counted; frames a device refuses are held, " +
+        "not dropped, and leave in order once it takes them")
     void transmitSideExhaustion()
     {
         start(StackConfig.builder().bufferSlots(16).ringCapacity(4).linkBatchSize(1));
@@ -139,9 +140,29 @@ class DropReasonAccountingTest
         pollUntilIdle();
 
         endpoint.refuseTransmit = true;
+        final int before = endpoint.transmitted.size();
+        module.payloadLength = 47; // told apart from the frames above
         module.framesToSend = 3;
         pollUntilIdle();
-        assertEquals(3L, stack.counters().drops(DropReason.LINK_TX_REFUSED));
+        assertEquals(before, endpoint.transmitted.size(), "the device took nothing");
+        assertEquals(0L, stack.counters().drops(DropReason.LINK_TX_REFUSED), "a refused frame is no drop");
+        assertTrue(stack.counters().get(CounterDescriptor.LINK_TX_HELD) >= 1, "the refused frame is held");
+        assertEquals(3, stack.counters().get(CounterDescriptor.DESCRIPTORS_DOWN) - before, "all three queued below");
+
+        endpoint.refuseTransmit = false;
+        pollUntilIdle();
+        assertEquals(before + 3, endpoint.transmitted.size(), "all three left once the device took frames again");
+        for (int i = before; i < before + 3; i++)
+        {
+            assertEquals(14 + 47, endpoint.transmitted.get(i).length);
+        }
+
+        endpoint.refuseTransmit = true;
+        module.framesToSend = 2;
+        pollUntilIdle();
+        final ShutdownReport report = stack.shutdown(java.time.Duration.ZERO);
+        assertEquals(0, report.buffersStillHeld(), "held frames are freed at shutdown: " + report);
+        assertEquals(2, report.discardedDescriptors(), "and counted as discarded: " + report);
     }
 
     @Test

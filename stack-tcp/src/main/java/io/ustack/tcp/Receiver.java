@@ -79,7 +79,10 @@ final class Receiver
                 // end of the duty cycle: several out-of-order segments in one cycle must each produce their own
                 // duplicate ACK, or the sender never counts three and falls back to its retransmission timeout.
                 apply(t, t.ackPolicy.onSegmentReceived(length, true, push, t.ourMss, nowNs));
-                output.sendAck(t, nowNs);
+                if (!output.sendAck(t, nowNs))
+                {
+                    t.ackNow = true; // no room below: the latest ACK goes when there is
+                }
                 break;
             case FILLED_HOLE:
                 // RFC 5681 §4.2: text filling a gap is acknowledged at once (the latest ACK of the cycle suffices).

@@ -25,15 +25,17 @@ final class SegmentOutput
     static final int DEFAULT_MSS = 536;
 
     private final StackCounters counters;
+    private final Connections connections;
     private final TcpHeader header = new TcpHeader();
     private final int[] sackLeft = new int[TcpOptions.MAX_SACK_BLOCKS];
     private final int[] sackRight = new int[TcpOptions.MAX_SACK_BLOCKS];
     private Ipv4Sender ip;
     private TcpTimers timers;
 
-    SegmentOutput(final StackCounters counters)
+    SegmentOutput(final StackCounters counters, final Connections connections)
     {
         this.counters = counters;
+        this.connections = connections;
     }
 
     void attach(final Ipv4Sender ip, final TcpTimers timers)
@@ -60,10 +62,21 @@ final class SegmentOutput
      * data bytes taken from the send buffer at {@code seq} (after the SYN if the SYN flag is set). With ACK set it
      * acknowledges RCV.NXT and tells the ACK policy, so owed ACKs ride on it.
      *
-     * @return false when no packet buffer was free (nothing sent; the caller stops, the timers retry)
+     * <p>When the queues below have no room ({@link Ipv4Sender#sendRoom}) the segment is not built: the connection
+     * is queued for output again and tries on the next duty cycle, so a burst bigger than the rings (a thousand
+     * connections sending at once) waits instead of being lost and retransmitted. SYNs go regardless: their own
+     * timer covers them, and a connection being opened has nothing queued to wait behind.
+     *
+     * @return false when nothing was sent (no room below, or no packet buffer free); the caller stops
      */
     boolean send(final Tcb t, final int seq, final int flags, final int length, final long nowNs)
     {
+        if ((flags & TcpHeader.SYN) == 0 && ip.sendRoom() <= 0)
+        {
+            counters.increment(CounterDescriptor.TCP_OUTPUT_DEFERRED);
+            connections.markDirty(t);
+            return false;
+        }
         final int bufferId = ip.claim();
         if (bufferId < 0)
         {

@@ -70,8 +70,10 @@ final class Sender
         }
         if (t.ackNow && t.state != TcpState.CLOSED && t.state != TcpState.SYN_SENT)
         {
-            output.sendAck(t, nowNs);
-            sent++;
+            if (output.sendAck(t, nowNs))
+            {
+                sent++;
+            }
         }
         return sent;
     }

@@ -76,7 +76,7 @@ public final class TcpModule implements TransportProtocol
         final long seed = config.randomSeed();
         this.connections = new Connections(settings, policies, seed * 0x9E37_79B9_7F4A_7C15L, ~seed ^ 0x5851_F42DL);
         this.timers = new TcpTimers(timerService);
-        this.output = new SegmentOutput(counters);
+        this.output = new SegmentOutput(counters, connections);
         this.sender = new Sender(output, timers, connections, counters, settings);
         this.retransmission = new Retransmission(sender, output, timers, connections, counters, settings, policies);
         this.receiver = new Receiver(output, timers, connections, counters);

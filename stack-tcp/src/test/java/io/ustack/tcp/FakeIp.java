@@ -26,6 +26,8 @@ final class FakeIp implements Ipv4Sender
     private final ArrayDeque<Integer> free = new ArrayDeque<>();
     private final MutableDirectBuffer[] buffers;
     private Consumer<Datagram> sink;
+    /** What {@link #sendRoom} answers: set to 0 to play a full ring below. */
+    int room = Integer.MAX_VALUE;
 
     FakeIp(final int localAddress, final int mtu, final Consumer<Datagram> sink)
     {
@@ -43,6 +45,12 @@ final class FakeIp implements Ipv4Sender
     void sink(final Consumer<Datagram> sink)
     {
         this.sink = sink;
+    }
+
+    @Override
+    public int sendRoom()
+    {
+        return room;
     }
 
     @Override

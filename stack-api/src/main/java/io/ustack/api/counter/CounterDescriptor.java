@@ -74,7 +74,11 @@ public enum CounterDescriptor
     /** Active opens (SYN sent). */
     TCP_ACTIVE_OPENS(1029, Layer.TCP, "TCP active opens"),
     /** Passive opens (SYN received on a listener). */
-    TCP_PASSIVE_OPENS(1030, Layer.TCP, "TCP passive opens");
+    TCP_PASSIVE_OPENS(1030, Layer.TCP, "TCP passive opens"),
+    /** Frames the endpoint refused (TX ring or wire queue full), held by the link agent and offered again. */
+    LINK_TX_HELD(1031, Layer.LINK, "frames held: endpoint refused, offered again"),
+    /** Segments TCP held back because the queues below were full; they go when room returns, nothing is lost. */
+    TCP_OUTPUT_DEFERRED(1032, Layer.TCP, "TCP segments deferred: no room below");
 
     private final int typeId;
     private final Layer layer;

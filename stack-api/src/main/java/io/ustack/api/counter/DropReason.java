@@ -29,7 +29,11 @@ public enum DropReason
     LINK_NOT_FOR_US(2003, Layer.LINK, "destination MAC not ours"),
     /** EtherType with no protocol handler (and 802.3 length frames). */
     LINK_UNKNOWN_ETHERTYPE(2004, Layer.LINK, "no handler for EtherType"),
-    /** The endpoint refused a frame for transmission (TX ring or wire queue full). */
+    /**
+     * The endpoint refused a frame for transmission (TX ring or wire queue full). Retired: since 2026-11-26 the link
+     * agent holds a refused frame and offers it again ({@code CounterDescriptor.LINK_TX_HELD}), so nothing counts
+     * this any more; the id stays reserved.
+     */
     LINK_TX_REFUSED(2005, Layer.LINK, "endpoint refused frame for transmission"),
     /** The kernel delivered a frame whose transport checksum is not filled in yet (the peer left offloads on). */
     LINK_CHECKSUM_PARTIAL(2006, Layer.LINK, "frame with partial checksum (peer offload)"),

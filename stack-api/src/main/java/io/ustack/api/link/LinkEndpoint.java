@@ -28,7 +28,7 @@ public interface LinkEndpoint extends AutoCloseable
     /**
      * Queues one frame for transmission, copying its bytes into the endpoint's transmit slot.
      *
-     * @return false when the endpoint has no room now; the caller counts {@code LINK_TX_REFUSED}
+     * @return false when the endpoint has no room now; the link agent holds the frame and offers it again later
      */
     boolean transmit(org.agrona.DirectBuffer buffer, int offset, int length);
 

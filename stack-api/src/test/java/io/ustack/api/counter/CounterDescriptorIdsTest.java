@@ -51,6 +51,8 @@ class CounterDescriptorIdsTest
         "TCP_CHALLENGE_ACKS_SUPPRESSED", // 1028
         "TCP_ACTIVE_OPENS", // 1029
         "TCP_PASSIVE_OPENS", // 1030
+        "LINK_TX_HELD", // 1031
+        "TCP_OUTPUT_DEFERRED", // 1032
     };
 
     @Test

@@ -115,6 +115,13 @@ final class Ipv4SenderProxy implements Ipv4Sender
         return send(bufferId, length, sourceAddress, destinationAddress, protocol, flags, ttl, nowNs);
     }
 
+    /** Free places in the ring to the network agent (this thread is its only producer, so they stay free). */
+    @Override
+    public int sendRoom()
+    {
+        return toNetwork.capacity() - toNetwork.size();
+    }
+
     @Override
     public int sourceAddressFor(final int destination)
     {

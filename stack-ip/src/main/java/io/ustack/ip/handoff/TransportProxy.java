@@ -133,12 +133,17 @@ public final class TransportProxy implements TransportProtocol
         }
     }
 
-    /** Sends what the transport queued, and the ICMP errors it asked for. */
+    /**
+     * Sends what the transport queued, and the ICMP errors it asked for: no more than the queues below have room for,
+     * so when the link is slower than the transport the rest waits in the ring, the ring fills, and the transport
+     * holds its segments back ({@link Ipv4Sender#sendRoom}) instead of losing them below.
+     */
     @Override
     public int doWork(final long nowNs)
     {
         this.nowNs = nowNs;
-        return fromTransport.drain(outbound, batchSize);
+        final int room = sender.sendRoom();
+        return room <= 0 ? 0 : fromTransport.drain(outbound, Math.min(batchSize, room));
     }
 
     /**

@@ -331,6 +331,18 @@ public final class Ipv4Module implements ProtocolModule, Ipv4Sender, TransportDi
         return output.buffer(bufferId);
     }
 
+    /** The least room in any interface's ring to its link agent (one interface is the usual case). */
+    @Override
+    public int sendRoom()
+    {
+        int room = Integer.MAX_VALUE;
+        for (int i = 0; i < interfaces.count(); i++)
+        {
+            room = Math.min(room, interfaces.get(i).output().room());
+        }
+        return room;
+    }
+
     @Override
     public int bufferCapacity()
     {

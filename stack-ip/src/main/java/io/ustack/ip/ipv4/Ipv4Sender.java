@@ -84,4 +84,15 @@ public interface Ipv4Sender
 
     /** Whether {@code address} is one of the stack's own. */
     boolean isLocalAddress(int address);
+
+    /**
+     * How many datagrams {@link #send} would queue right now without one being refused for want of room in the
+     * queues below (the ring to the network or link agent): the backpressure a sender that can wait for room, as TCP
+     * can, uses to hold a segment back instead of losing it. {@link Integer#MAX_VALUE} when nothing below is bounded.
+     * A datagram that needs fragmenting takes one place per fragment.
+     */
+    default int sendRoom()
+    {
+        return Integer.MAX_VALUE;
+    }
 }
