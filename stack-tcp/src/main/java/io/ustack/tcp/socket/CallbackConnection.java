@@ -26,6 +26,8 @@ final class CallbackConnection implements TcpConnection
     boolean peerClosedDelivered;
     boolean wantWritable;
     boolean released;
+    /** In the owner's queue for the next cycle's delivery. */
+    boolean queued;
     /** Inside {@link io.ustack.api.socket.TcpHandler#onData}: close() waits until the bytes returned are consumed. */
     boolean inOnData;
     boolean closeAfterData;

@@ -12,13 +12,21 @@ import io.ustack.tcp.TcpState;
  * bytes are handed to {@link TcpHandler#onData} as a view of the engine's receive buffer (no copy, no socket ring),
  * then consumed in the engine, which opens the window as a read would. Engine events (connected, closed) only set
  * state here; the handler hears of them from {@link #doWork}, outside the engine's segment processing.
+ *
+ * <p>A cycle visits only the connections with something to deliver, as {@link ActiveSockets} does for blocking
+ * sockets: one joins the queue when it is attached and on each engine event (connected, readable, writable,
+ * closed), and stays queued while received bytes its handler left unconsumed are waiting (they are offered again
+ * every cycle, as before). An idle connection costs a cycle nothing.
  */
 final class CallbackConnections
 {
     private final TcpModule module;
     private final CallbackConnection[] byConnId;
-    private final CallbackConnection[] open;
-    private int openCount;
+    private CallbackConnection[] queue;
+    private CallbackConnection[] batch;
+    private int queued;
+    /** Connections serviced so far, one per connection per cycle it was queued (tests read it). */
+    private long serviced;
     private Thread stackThread;
     private long nowNs;
 
@@ -26,7 +34,8 @@ final class CallbackConnections
     {
         this.module = module;
         this.byConnId = new CallbackConnection[maxConnections];
-        this.open = new CallbackConnection[maxConnections];
+        this.queue = new CallbackConnection[maxConnections];
+        this.batch = new CallbackConnection[maxConnections];
     }
 
     /** At the start of each duty cycle: who the stack thread is, and the time. */
@@ -53,6 +62,12 @@ final class CallbackConnections
     boolean owns(final int connId)
     {
         return byConnId[connId] != null;
+    }
+
+    /** Test view: connections serviced so far. */
+    long serviced()
+    {
+        return serviced;
     }
 
     /** A connect command from an application thread. */
@@ -98,7 +113,26 @@ final class CallbackConnections
     {
         c.onAttached(connId);
         byConnId[connId] = c;
-        open[openCount++] = c;
+        enqueue(c);
+    }
+
+    /** An engine event (connected, readable, writable, closed) for {@code connId}: deliver it next. */
+    void onEvent(final int connId)
+    {
+        final CallbackConnection c = byConnId[connId];
+        if (c != null)
+        {
+            enqueue(c);
+        }
+    }
+
+    private void enqueue(final CallbackConnection c)
+    {
+        if (!c.queued && !c.released)
+        {
+            c.queued = true;
+            queue[queued++] = c;
+        }
     }
 
     /** Drops a connection from event delivery; its engine id is then the caller's to close or abort. */
@@ -108,22 +142,32 @@ final class CallbackConnections
         byConnId[c.connId] = null;
     }
 
-    /** Delivers every connection's events; returns the work done. */
+    /**
+     * Delivers the events of the queued connections; returns the work done. Connections queued meanwhile (by
+     * engine events their handlers cause) wait for the next cycle.
+     */
     int doWork()
     {
+        final CallbackConnection[] taken = queue;
+        final int count = queued;
+        queue = batch;
+        queued = 0;
+        batch = taken;
         int work = 0;
-        for (int i = 0; i < openCount; i++)
+        for (int i = 0; i < count; i++)
         {
-            final CallbackConnection c = open[i];
-            if (!c.released)
-            {
-                work += service(c);
-            }
+            final CallbackConnection c = taken[i];
+            taken[i] = null;
+            c.queued = false;
             if (c.released)
             {
-                open[i] = open[--openCount];
-                open[openCount] = null;
-                i--;
+                continue;
+            }
+            serviced++;
+            work += service(c);
+            if (!c.released && c.connectedDelivered && module.receivedContiguous(c.connId) > 0)
+            {
+                enqueue(c); // bytes the handler left: offered again next cycle
             }
         }
         return work;

@@ -360,6 +360,12 @@ public final class TcpSocketLayer implements TransportProtocol, TcpSockets, TcpE
         commands.commit(index);
     }
 
+    /** Test view: callback connections serviced so far (one per connection per cycle it had something). */
+    long callbacksServiced()
+    {
+        return callbacks.serviced();
+    }
+
     /** Test view: the sockets queued for pumping. */
     ActiveSockets activeSockets()
     {
@@ -520,6 +526,10 @@ public final class TcpSocketLayer implements TransportProtocol, TcpSockets, TcpE
             }
             active.add(socket);
         }
+        else
+        {
+            callbacks.onEvent(connId);
+        }
     }
 
     @Override
@@ -529,6 +539,10 @@ public final class TcpSocketLayer implements TransportProtocol, TcpSockets, TcpE
         if (socket != null)
         {
             active.add(socket);
+        }
+        else
+        {
+            callbacks.onEvent(connId);
         }
     }
 
@@ -540,6 +554,10 @@ public final class TcpSocketLayer implements TransportProtocol, TcpSockets, TcpE
         {
             active.add(socket);
         }
+        else
+        {
+            callbacks.onEvent(connId);
+        }
     }
 
     @Override
@@ -550,6 +568,10 @@ public final class TcpSocketLayer implements TransportProtocol, TcpSockets, TcpE
         {
             socket.onEnded(error);
             active.add(socket);
+        }
+        else
+        {
+            callbacks.onEvent(connId);
         }
     }
 
