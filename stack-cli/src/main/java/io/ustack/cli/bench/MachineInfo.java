@@ -8,14 +8,14 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Where the figures come from: JDK, CPU model and count, kernel, and the git commit of the working directory.
+ * Where the figures come from: JDK, CPU model and count, kernel, and the git commit of the code that ran.
  *
  * @param jdk        java.version and VM name
  * @param cpu        model name from /proc/cpuinfo, or os.arch when there is none
  * @param cpus       processors the JVM may use
  * @param kernel     os.name and os.version
- * @param gitCommit  {@code git rev-parse HEAD} of the working directory, "+dirty" with uncommitted changes, or
- *                   "unknown" outside a git checkout
+ * @param gitCommit  {@code git rev-parse HEAD} of the checkout the running jar was built in (else of the working
+ *                   directory), "+dirty" with uncommitted changes, or "unknown" when neither is a git checkout
  * @param maxHeapBytes the JVM's heap limit
  */
 record MachineInfo(String jdk, String cpu, int cpus, String kernel, String gitCommit, long maxHeapBytes)
@@ -47,14 +47,47 @@ record MachineInfo(String jdk, String cpu, int cpus, String kernel, String gitCo
         return System.getProperty("os.arch");
     }
 
+    /**
+     * The commit of the checkout the jar (or class directory) was built in, so a bench started from another
+     * directory still says which code it measured; the working directory's when the code lives elsewhere.
+     */
     private static String detectGitCommit()
     {
-        final String head = run("git", "rev-parse", "HEAD");
+        final String fromCode = gitCommitOf(codeDirectory());
+        if (fromCode != null)
+        {
+            return fromCode;
+        }
+        final String fromWorkingDirectory = gitCommitOf(Path.of("."));
+        return fromWorkingDirectory != null ? fromWorkingDirectory : "unknown";
+    }
+
+    private static Path codeDirectory()
+    {
+        try
+        {
+            final Path code = Path.of(MachineInfo.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return Files.isDirectory(code) ? code : code.getParent();
+        }
+        catch (final java.net.URISyntaxException | RuntimeException e) // no code source, or not a file
+        {
+            return null;
+        }
+    }
+
+    private static String gitCommitOf(final Path directory)
+    {
+        if (directory == null)
+        {
+            return null;
+        }
+        final String where = directory.toString();
+        final String head = run("git", "-C", where, "rev-parse", "HEAD");
         if (head == null || head.isEmpty())
         {
-            return "unknown";
+            return null;
         }
-        final String status = run("git", "status", "--porcelain", "--untracked-files=no");
+        final String status = run("git", "-C", where, "status", "--porcelain", "--untracked-files=no");
         return head + (status != null && !status.isEmpty() ? "+dirty" : "");
     }
 
