@@ -18,6 +18,10 @@
 # end-to-end harness (e.g. --rx-ring V3, --tx-mode SENDMMSG, --measure throughput|latency,
 # --variants base,ack=stretch,socket-ring=4194304 to compare ustack configurations in one run) in $E2E_ARGS; of the
 # frame-rate harness (e.g. --generators 2, --directions out, --sinks drop, --variants pcap4j) in $FRAMES_ARGS.
+# End-to-end variant keys (UstackVariant): ack, buffer, socket-ring, idle, rings, link-batch, threads=1 (run to
+# completion: one thread polls the stack between its non-blocking socket calls), tx=RING_COPY|SENDMMSG, ingress-drop=1
+# (nftables drops ustack's frames at ingress after the packet socket: the kernel of ustack's namespace skips IP input);
+# combine with "/", e.g. E2E_ARGS="--measure throughput --variants base,threads=1/tx=RING_COPY/ingress-drop=1".
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

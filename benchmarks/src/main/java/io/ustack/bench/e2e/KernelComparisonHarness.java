@@ -33,14 +33,23 @@ import java.util.regex.Pattern;
  * latency with {@link IdleStrategyKind#BUSY_SPIN} and the client spinning on the socket (two spinning threads), and
  * again with one thread that polls the stack itself between its socket calls ({@code INVOKER}, run to completion).
  *
+ * <p>Besides throughput, each transfer records CPU per MiB moved (thread CPU time, user + system): ustack's stack
+ * thread ("stack CPU"), the sending and the receiving end's busiest thread ("sender CPU", "receiver CPU": the kernel
+ * peer's thread, or ustack's stack thread), and all threads of both ends ("both ends CPU": for ustack also its
+ * application thread). A thread's system time includes the softirq work the kernel does in its context (on a veth,
+ * much of the other end's receive processing); softirq work that runs elsewhere (ksoftirqd, timer interrupts, e.g.
+ * the kernel sender's pacing) is counted nowhere, so these are lower bounds, the kernel's more than ustack's.
+ *
  * <p>Options for experiments: {@code --variants base,ack=stretch,...} measures both ustack throughputs once per
  * {@link UstackVariant} in every repeat, in an order that rotates per repeat (recorded as
- * {@code "kernel -> ustack [ack=stretch]"}; the first keeps the plain label and is the reference);
+ * {@code "kernel -> ustack [ack=stretch]"}; the first keeps the plain label and is the reference; {@code threads=1}
+ * runs the transfers to completion on one thread, see {@link UstackVariant});
  * {@code --measure throughput} or {@code --measure latency} runs only that half.
  */
 public final class KernelComparisonHarness
 {
-    private static final Pattern SINK = Pattern.compile("bytes=(\\d+) seconds=([0-9.]+)");
+    private static final Pattern SINK = Pattern.compile("bytes=(\\d+) seconds=([0-9.]+) cpu_ns=(\\d+)");
+    private static final Pattern SOURCE = Pattern.compile("bytes=(\\d+) cpu_ns=(\\d+)");
     private static final Pattern PING = Pattern.compile("p50us=([0-9.]+) p99us=([0-9.]+)");
     private static final Pattern IPERF = Pattern.compile("([0-9.]+) ([MG])bits/sec.*receiver");
     private static final int SINK_PORT = 5001;
@@ -133,7 +142,7 @@ public final class KernelComparisonHarness
         try (UstackSide ustack = ustack(IdleStrategyKind.BUSY_SPIN))
         {
             ustack.sendFor("198.18.0.2", SINK_PORT, 1);
-            kernelSink.readLine();
+            sinkResult(kernelSink.readLine());
             ustack.pingPong("198.18.0.2", ECHO_PORT, ROUND_TRIPS / 4, 64);
         }
         for (int repeat = 1; repeat <= repeats; repeat++)
@@ -146,9 +155,19 @@ public final class KernelComparisonHarness
                 {
                     measureUstackThroughput(variants.get((repeat - 1 + i) % variants.size()), kernelSink);
                 }
-                launch(pairClientNs, "source", "198.18.1.2", Integer.toString(SINK_PORT), Double.toString(seconds))
-                    .waitFor();
-                record("throughput Gbit/s", "kernel -> kernel", sinkGbps(pairSink.readLine()));
+                final Matcher source = SOURCE.matcher(lastLine(launch(pairClientNs, "source", "198.18.1.2",
+                    Integer.toString(SINK_PORT), Double.toString(seconds))));
+                final Matcher sink = sinkResult(pairSink.readLine());
+                record("throughput Gbit/s", "kernel -> kernel", sinkGbps(sink));
+                if (source.find())
+                {
+                    recordBothEndsCpu("kernel -> kernel", new long[] {0, 0, 0},
+                        Long.parseLong(source.group(2)) + Long.parseLong(sink.group(3)), Long.parseLong(sink.group(1)));
+                    recordEndCpu("sender CPU us/MiB", "kernel -> kernel", Long.parseLong(source.group(2)),
+                        Long.parseLong(sink.group(1)));
+                    recordEndCpu("receiver CPU us/MiB", "kernel -> kernel", Long.parseLong(sink.group(3)),
+                        Long.parseLong(sink.group(1)));
+                }
                 if (iperf)
                 {
                     record("throughput Gbit/s", "kernel -> kernel (iperf3)", iperfGbps());
@@ -170,16 +189,32 @@ public final class KernelComparisonHarness
              TcpListener listener = ustack.listen(USTACK_PORT))
         {
             final long sent = ustack.sendFor("198.18.0.2", SINK_PORT, seconds);
-            record("throughput Gbit/s", "ustack -> kernel" + suffix, sinkGbps(kernelSink.readLine()));
+            final Matcher sink = sinkResult(ustack.readLineWhilePolling(kernelSink));
+            record("throughput Gbit/s", "ustack -> kernel" + suffix, sinkGbps(sink));
             recordCpu("ustack -> kernel" + suffix, ustack.lastCpuNs(), sent);
+            recordBothEndsCpu("ustack -> kernel" + suffix, ustack.lastCpuNs(), Long.parseLong(sink.group(3)),
+                Long.parseLong(sink.group(1)));
+            recordEndCpu("sender CPU us/MiB", "ustack -> kernel" + suffix, ustack.lastCpuNs()[0],
+                Long.parseLong(sink.group(1)));
+            recordEndCpu("receiver CPU us/MiB", "ustack -> kernel" + suffix, Long.parseLong(sink.group(3)),
+                Long.parseLong(sink.group(1)));
             System.out.println("  ustack sender: " + ustack.lastConnectionInfo());
 
             final Process source = launch(kernelNs, "source", "198.18.0.1", Integer.toString(USTACK_PORT),
                 Double.toString(seconds));
             final long[] received = ustack.receiveAll(listener);
-            source.waitFor();
+            final Matcher sourceResult = SOURCE.matcher(lastLine(source));
             record("throughput Gbit/s", "kernel -> ustack" + suffix, received[0] * 8 / (double)received[1]);
             recordCpu("kernel -> ustack" + suffix, ustack.lastCpuNs(), received[0]);
+            if (sourceResult.find())
+            {
+                recordBothEndsCpu("kernel -> ustack" + suffix, ustack.lastCpuNs(),
+                    Long.parseLong(sourceResult.group(2)), received[0]);
+                recordEndCpu("sender CPU us/MiB", "kernel -> ustack" + suffix, Long.parseLong(sourceResult.group(2)),
+                    received[0]);
+                recordEndCpu("receiver CPU us/MiB", "kernel -> ustack" + suffix, ustack.lastCpuNs()[0],
+                    received[0]);
+            }
             System.out.println("  ustack receiver: " + ustack.lastConnectionInfo());
         }
     }
@@ -191,6 +226,36 @@ public final class KernelComparisonHarness
         {
             record("stack CPU us/MiB total", variant, cpuNs[0] / 1e3 / (bytes / (double)(1 << 20)));
             record("stack CPU us/MiB user", variant, cpuNs[1] / 1e3 / (bytes / (double)(1 << 20)));
+        }
+    }
+
+    /**
+     * CPU per MiB of every thread that moved the bytes, at both ends: ustack's stack and application threads (or its
+     * one run-to-completion thread) and the kernel peer's thread, or for kernel to kernel the sender's and the
+     * receiver's threads. Each thread's time includes the kernel's work in its system calls, which on a veth is
+     * most of the receiving end's work too (softirq processing in the sender's context). Unlike throughput, it does
+     * not depend on how much of the shared CPUs the threads were given.
+     */
+    private void recordBothEndsCpu(final String variant, final long[] ustackCpuNs, final long kernelCpuNs,
+        final long bytes)
+    {
+        if (ustackCpuNs[0] >= 0 && bytes > 0)
+        {
+            final long total = ustackCpuNs[0] + ustackCpuNs[2] + kernelCpuNs;
+            record("both ends CPU us/MiB", variant, total / 1e3 / (bytes / (double)(1 << 20)));
+        }
+    }
+
+    /**
+     * CPU per MiB of one end's busiest thread: the kernel peer's thread, or ustack's stack thread (its one thread when
+     * run to completion). On a veth the sending thread also runs the receiver's kernel processing in its system
+     * calls, so it is the one a transfer's speed usually hangs on when the machine is busy.
+     */
+    private void recordEndCpu(final String metric, final String variant, final long cpuNs, final long bytes)
+    {
+        if (cpuNs >= 0 && bytes > 0)
+        {
+            record(metric, variant, cpuNs / 1e3 / (bytes / (double)(1 << 20)));
         }
     }
 
@@ -241,14 +306,19 @@ public final class KernelComparisonHarness
         return Double.parseDouble(m.group(1)) / (m.group(2).equals("G") ? 1 : 1000);
     }
 
-    private static double sinkGbps(final String line) throws IOException
+    private static Matcher sinkResult(final String line) throws IOException
     {
         final Matcher m = SINK.matcher(line == null ? "" : line);
         if (!m.find())
         {
             throw new IOException("kernel sink printed no result: " + line);
         }
-        return Long.parseLong(m.group(1)) * 8 / Double.parseDouble(m.group(2)) / 1e9;
+        return m;
+    }
+
+    private static double sinkGbps(final Matcher sink)
+    {
+        return Long.parseLong(sink.group(1)) * 8 / Double.parseDouble(sink.group(2)) / 1e9;
     }
 
     private Process launch(final String namespace, final String... args) throws IOException
@@ -315,8 +385,11 @@ public final class KernelComparisonHarness
         results.forEach((key, values) ->
         {
             final String[] parts = key.split("\\|");
-            // Throughput and latency are compared with the kernel; stack CPU with the reference (first) variant.
-            final String yardstick = parts[0] + "|" + (parts[0].startsWith("throughput") ? "kernel -> kernel" :
+            // Throughput, both ends' CPU and latency are compared with the kernel; stack CPU with the reference
+            // (first) variant.
+            final boolean vsKernel = parts[0].startsWith("throughput") || parts[0].startsWith("both ends") ||
+                parts[0].startsWith("sender") || parts[0].startsWith("receiver");
+            final String yardstick = parts[0] + "|" + (vsKernel ? "kernel -> kernel" :
                 parts[0].startsWith("stack CPU") ? parts[1].replaceAll(" \\[.*]$", "") : "kernel -> kernel echo");
             final double median = median(values);
             final double ratio = median / median(results.getOrDefault(yardstick, List.of(Double.NaN)));

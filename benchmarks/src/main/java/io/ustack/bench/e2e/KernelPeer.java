@@ -1,6 +1,8 @@
 package io.ustack.bench.e2e;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
@@ -16,8 +18,10 @@ import java.util.Locale;
  * the same application code. Results go to stdout as one {@code key=value} line each.
  * <ul>
  * <li>{@code sink PORT}: accepts connections one after another, reads each to its end, prints
- *     {@code bytes=N seconds=T} (first byte to end of stream).</li>
- * <li>{@code source HOST PORT SECONDS}: writes 64 KiB buffers for SECONDS, closes, prints {@code bytes=N}.</li>
+ *     {@code bytes=N seconds=T cpu_ns=C} (first byte to end of stream; C: the reading thread's CPU time meanwhile,
+ *     user and system, which includes the kernel's receive processing done in its system calls).</li>
+ * <li>{@code source HOST PORT SECONDS}: writes 64 KiB buffers for SECONDS, closes, prints {@code bytes=N cpu_ns=C}
+ *     (C: the writing thread's CPU time while writing, including the kernel's work inside its writes).</li>
  * <li>{@code echo PORT}: accepts connections, each on its own thread, and writes back what it reads.</li>
  * <li>{@code pingpong HOST PORT COUNT SIZE}: COUNT round trips of SIZE bytes (TCP_NODELAY), after a tenth as many
  *     to warm up; prints {@code p50us=.. p99us=..}.</li>
@@ -25,6 +29,8 @@ import java.util.Locale;
  */
 public final class KernelPeer
 {
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
     private KernelPeer()
     {
     }
@@ -63,17 +69,19 @@ public final class KernelPeer
                 {
                     long bytes = 0;
                     long firstNs = 0;
+                    long firstCpuNs = 0;
                     int read;
                     while ((read = connection.read(buffer.clear())) >= 0)
                     {
                         if (firstNs == 0 && read > 0)
                         {
                             firstNs = System.nanoTime();
+                            firstCpuNs = THREADS.getCurrentThreadCpuTime();
                         }
                         bytes += read;
                     }
-                    System.out.printf(Locale.ROOT, "bytes=%d seconds=%.6f%n", bytes,
-                        (System.nanoTime() - firstNs) / 1e9);
+                    System.out.printf(Locale.ROOT, "bytes=%d seconds=%.6f cpu_ns=%d%n", bytes,
+                        (System.nanoTime() - firstNs) / 1e9, THREADS.getCurrentThreadCpuTime() - firstCpuNs);
                     System.out.flush();
                 }
             }
@@ -85,14 +93,16 @@ public final class KernelPeer
         try (SocketChannel connection = SocketChannel.open(new InetSocketAddress(host, port)))
         {
             final ByteBuffer buffer = ByteBuffer.allocateDirect(1 << 16);
+            final long startCpuNs = THREADS.getCurrentThreadCpuTime();
             final long end = System.nanoTime() + (long)(seconds * 1e9);
             long bytes = 0;
             while (System.nanoTime() - end < 0)
             {
                 bytes += connection.write(buffer.clear());
             }
+            final long cpuNs = THREADS.getCurrentThreadCpuTime() - startCpuNs;
             connection.shutdownOutput();
-            System.out.println("bytes=" + bytes);
+            System.out.println("bytes=" + bytes + " cpu_ns=" + cpuNs);
         }
     }
 
