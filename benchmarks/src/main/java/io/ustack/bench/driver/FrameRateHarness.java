@@ -425,11 +425,31 @@ public final class FrameRateHarness
         System.out.printf(Locale.ROOT, "%-28s %5d B  %-28s %,14.0f%n", direction, size, variant, rate);
     }
 
+    /**
+     * Each repeat's rate over pcap4j's in the same repeat (measured a few seconds apart, so under much the same load
+     * from other processes): median and range; empty when the counts differ (a refused drain sample, say).
+     */
+    private static String perRepeatRatios(final List<Double> rates, final List<Double> pcap)
+    {
+        if (pcap == null || pcap.size() != rates.size())
+        {
+            return "";
+        }
+        final List<Double> ratios = new ArrayList<>();
+        for (int i = 0; i < rates.size(); i++)
+        {
+            ratios.add(rates.get(i) / pcap.get(i));
+        }
+        return String.format(Locale.ROOT, "%.2f (%.2f-%.2f)", Stats.median(ratios), Stats.min(ratios),
+            Stats.max(ratios));
+    }
+
     private void report(final int[] sizes)
     {
         System.out.println();
-        System.out.println("| measure | frame | variant | median | min | max | × pcap4j (median) |");
-        System.out.println("|---|---:|---|---:|---:|---:|---:|");
+        System.out.println("| measure | frame | variant | median | min | max | × pcap4j (median) | " +
+            "× pcap4j per repeat: median (min-max) |");
+        System.out.println("|---|---:|---|---:|---:|---:|---:|---:|");
         final List<String> directions = new ArrayList<>();
         results.keySet().forEach(key ->
         {
@@ -451,9 +471,10 @@ public final class FrameRateHarness
                     if (parts[0].equals(direction) && parts[1].equals(Integer.toString(size)))
                     {
                         final double median = Stats.median(rates);
-                        System.out.printf(Locale.ROOT, "| %s | %d | %s | %,.0f | %,.0f | %,.0f | %s |%n", direction,
-                            size, parts[2], median, Stats.min(rates), Stats.max(rates),
-                            Double.isNaN(pcapMedian) ? "" : String.format(Locale.ROOT, "%.2f", median / pcapMedian));
+                        System.out.printf(Locale.ROOT, "| %s | %d | %s | %,.0f | %,.0f | %,.0f | %s | %s |%n",
+                            direction, size, parts[2], median, Stats.min(rates), Stats.max(rates),
+                            Double.isNaN(pcapMedian) ? "" : String.format(Locale.ROOT, "%.2f", median / pcapMedian),
+                            perRepeatRatios(rates, pcap));
                     }
                 });
             }
