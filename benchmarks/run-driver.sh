@@ -9,7 +9,8 @@
 #
 #   With --only frames or --only blast (and gcc installed), also benchmarks/src/main/c/frame_blast.c: the same "out"
 #   measurement from C without a JVM (TX ring, TX ring with the kernel copying, send, sendmmsg), the floor any
-#   user-space driver could reach.
+#   user-space driver could reach; into the veth peer with its drop sink, then into a dummy interface (the
+#   harness's "sink dummy": no receive path behind the sender, so the sender's own cost shows).
 # Usage: benchmarks/run-driver.sh [--no-build] [--only frames|blast|e2e] [--repeats N] [--seconds S] [--name NAME]
 # --name NAME writes benchmarks/results/<date>-NAME.{env,txt} instead (for experiments beside the reference run);
 # without it, --only frames and --only blast write <date>-driver-frames and <date>-driver-blast, so a partial run
@@ -17,7 +18,7 @@
 # Extra JVM options for the harness JVMs (e.g. a JFR recording) go in $HARNESS_JVM_OPTS; extra options of the
 # end-to-end harness (e.g. --rx-ring V3, --tx-mode SENDMMSG, --measure throughput|latency,
 # --variants base,ack=stretch,socket-ring=4194304 to compare ustack configurations in one run) in $E2E_ARGS; of the
-# frame-rate harness (e.g. --generators 2, --directions out, --sinks drop, --variants pcap4j) in $FRAMES_ARGS.
+# frame-rate harness (e.g. --generators 2, --directions out, --sinks drop,dummy, --variants pcap4j) in $FRAMES_ARGS.
 # End-to-end variant keys (UstackVariant): ack, buffer, socket-ring, idle, rings, link-batch, threads=1 (run to
 # completion: one thread polls the stack between its non-blocking socket calls), tx=RING_COPY|SENDMMSG, ingress-drop=1
 # (nftables drops ustack's frames at ingress after the packet socket: the kernel of ustack's namespace skips IP input);
@@ -113,6 +114,24 @@ jvm=(java --add-exports java.base/jdk.internal.misc=ALL-UNNAMED --enable-native-
             done
         done
         ip netns exec "$b" nft delete table netdev frame_blast_sink
+        # The harness's "sink dummy": an interface in ustack's namespace whose transmit frees every frame (dummy, or
+        # ifb where the kernel has no dummy: see DummySink.java), so no receive path runs behind the sender.
+        sink=fbsink0; sink_counter=tx_packets
+        if ! ip -n "$a" link add "$sink" txqueuelen 0 type dummy 2>/dev/null; then
+            ip -n "$a" link add "$sink" txqueuelen 0 type ifb; sink_counter=rx_packets
+        fi
+        ip -n "$a" link set "$sink" up
+        for ((repeat = 1; repeat <= repeats; repeat++)); do
+            for size in 64 1514; do
+                for mode in ring ring-linear send sendmmsg; do
+                    before=$(ip netns exec "$a" cat "/sys/class/net/$sink/statistics/$sink_counter")
+                    line=$(ip netns exec "$a" benchmarks/target/frame_blast "$sink" "$mode" "$size" "$seconds")
+                    after=$(ip netns exec "$a" cat "/sys/class/net/$sink/statistics/$sink_counter")
+                    echo "frame_blast sink dummy repeat $repeat: $line; $sink $sink_counter +$((after - before))"
+                done
+            done
+        done
+        ip -n "$a" link del "$sink"
     fi
     if [[ $only == all || $only == e2e ]]; then
         ip netns exec "$a" "${jvm[@]}" io.ustack.bench.e2e.KernelComparisonHarness --jar "$jar" --iface ua \
