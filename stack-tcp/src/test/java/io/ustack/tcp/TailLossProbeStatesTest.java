@@ -36,6 +36,15 @@ class TailLossProbeStatesTest
         return h;
     }
 
+    /** What leaves in the next {@code ms} with no ACK: at least one probe, and no retransmission timeout yet. */
+    private static List<Seg> probesBeforeTheRto(final TcpHarness h, final long ms)
+    {
+        final List<Seg> probes = h.advanceMs(ms);
+        assertTrue(!probes.isEmpty(), "a probe within " + ms + " ms, well before the 1 s RTO");
+        assertEquals(0, h.counters.get(CounterDescriptor.TCP_RETRANSMIT_TIMEOUTS));
+        return probes;
+    }
+
     @ParameterizedTest(name = "loss recovery {0}")
     @ValueSource(strings = {"rack", "rfc6675"})
     @DisplayName("RFC 8985 §7.3: in CLOSE-WAIT an unanswered tail is probed after 2·SRTT, not left to the RTO")
@@ -48,13 +57,10 @@ class TailLossProbeStatesTest
         final List<Seg> flight = h.write(3 * MSS);
         assertEquals(3, flight.size(), flight.toString());
 
-        final List<Seg> probes = h.advanceMs(50);
-        assertTrue(!probes.isEmpty(), "a probe well before the 1 s RTO");
-        for (final Seg probe : probes)
+        for (final Seg probe : probesBeforeTheRto(h, 50))
         {
-            assertEquals(flight.get(2).seq(), probe.seq(), "the last segment again: " + probes);
+            assertEquals(flight.get(2).seq(), probe.seq(), "the last segment again: " + probe);
         }
-        assertEquals(0, h.counters.get(CounterDescriptor.TCP_RETRANSMIT_TIMEOUTS));
     }
 
     @ParameterizedTest(name = "loss recovery {0}")
@@ -69,14 +75,11 @@ class TailLossProbeStatesTest
         assertEquals(TcpState.FIN_WAIT_1, h.tcp.state(h.connId));
         assertTrue(fin.get(fin.size() - 1).has(TcpHeader.FIN), "FIN sent: " + fin);
 
-        final List<Seg> probes = h.advanceMs(50);
-        assertTrue(!probes.isEmpty(), "a probe well before the 1 s RTO");
-        for (final Seg probe : probes)
+        for (final Seg probe : probesBeforeTheRto(h, 50))
         {
-            assertTrue(probe.has(TcpHeader.FIN), "the probe carries the FIN: " + probes);
-            assertEquals(flight.get(1).seq(), probe.seq(), "with the last segment's data: " + probes);
+            assertTrue(probe.has(TcpHeader.FIN), "the probe carries the FIN: " + probe);
+            assertEquals(flight.get(1).seq(), probe.seq(), "with the last segment's data: " + probe);
         }
-        assertEquals(0, h.counters.get(CounterDescriptor.TCP_RETRANSMIT_TIMEOUTS));
     }
 
     @ParameterizedTest(name = "loss recovery {0}")
@@ -92,10 +95,8 @@ class TailLossProbeStatesTest
         assertEquals(TcpState.LAST_ACK, h.tcp.state(h.connId));
         assertEquals(1, fin.size(), fin.toString());
 
-        final List<Seg> probes = h.advanceMs(250);
-        assertTrue(!probes.isEmpty(), "a probe before the 1 s RTO");
-        assertTrue(probes.get(0).only(TcpHeader.FIN | TcpHeader.ACK), probes.toString());
-        assertEquals(fin.get(0).seq(), probes.get(0).seq());
-        assertEquals(0, h.counters.get(CounterDescriptor.TCP_RETRANSMIT_TIMEOUTS));
+        final Seg probe = probesBeforeTheRto(h, 250).get(0); // one segment in flight: PTO + 200 ms delayed-ACK allowance
+        assertTrue(probe.only(TcpHeader.FIN | TcpHeader.ACK), probe.toString());
+        assertEquals(fin.get(0).seq(), probe.seq());
     }
 }

@@ -39,15 +39,7 @@ class ActiveSocketsTest
         {
             clients.add(pair.a.connectNow(LayerPair.B, 7));
         }
-        for (int round = 0; round < 10_000 && servers.size() < CONNECTIONS; round++)
-        {
-            pair.cycle();
-            TcpSocket server;
-            while ((server = listener.accept()) != null)
-            {
-                servers.add(server);
-            }
-        }
+        servers.addAll(pair.acceptAll(listener, CONNECTIONS));
         assertEquals(CONNECTIONS, servers.size(), "accepted");
         for (final TcpSocket client : clients)
         {

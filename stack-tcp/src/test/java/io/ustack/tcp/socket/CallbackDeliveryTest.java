@@ -67,15 +67,7 @@ class CallbackDeliveryTest
             clients.add(client);
             pair.a.connect(LayerPair.B, 7, client);
         }
-        for (int round = 0; round < 10_000 && servers.size() < CONNECTIONS; round++)
-        {
-            pair.cycle();
-            TcpSocket server;
-            while ((server = listener.accept()) != null)
-            {
-                servers.add(server);
-            }
-        }
+        servers.addAll(pair.acceptAll(listener, CONNECTIONS));
         assertEquals(CONNECTIONS, servers.size(), "accepted");
         for (int round = 0; round < 1_000; round++)
         {

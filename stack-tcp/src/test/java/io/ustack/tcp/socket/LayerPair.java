@@ -2,11 +2,16 @@ package io.ustack.tcp.socket;
 
 import io.ustack.api.config.StackConfig;
 import io.ustack.api.counter.StackCounters;
+import io.ustack.api.socket.TcpListener;
+import io.ustack.api.socket.TcpSocket;
 import io.ustack.tcp.DirectLink;
 import io.ustack.tcp.TcpModule;
 import io.ustack.tcp.TcpSettings;
 import org.agrona.concurrent.SystemNanoClock;
 
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -66,6 +71,22 @@ final class LayerPair
     void cycle()
     {
         cycle(10_000);
+    }
+
+    /** Cycles until {@code listener} has handed out {@code count} connections (or 10,000 cycles); returns them. */
+    List<TcpSocket> acceptAll(final TcpListener listener, final int count) throws IOException
+    {
+        final List<TcpSocket> accepted = new ArrayList<>();
+        for (int round = 0; round < 10_000 && accepted.size() < count; round++)
+        {
+            cycle();
+            TcpSocket socket;
+            while ((socket = listener.accept()) != null)
+            {
+                accepted.add(socket);
+            }
+        }
+        return accepted;
     }
 
     /** Runs {@code call} on this thread while a helper thread cycles both layers. */
