@@ -18,17 +18,9 @@ class RecoveryTimerTest
     private static final TcpSettings RFC6675 = TcpSettings.builder().isnGenerator("sequential")
         .lossRecovery("rfc6675").build();
 
-    /** Established with SACK, an SRTT of about 10 ms (so PTO = 20 ms, RTO = 1 s), NODELAY. */
     private static TcpHarness withSrtt()
     {
-        final TcpHarness h = new TcpHarness(RFC6675);
-        h.establishedWithSack();
-        h.tcp.noDelay(h.connId, true);
-        final Seg timed = h.write(100).get(0);
-        h.advanceMs(10);
-        h.send(h.ack().ack(timed.seqEnd()));
-        h.stackNxt = timed.seqEnd();
-        return h;
+        return new TcpHarness(RFC6675).establishedWithSackAndSrtt();
     }
 
     @Test

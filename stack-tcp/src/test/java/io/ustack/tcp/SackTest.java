@@ -194,14 +194,7 @@ class SackTest
         /** Established with SACK and an SRTT of about 10 ms (one timed exchange), NODELAY. */
         private TcpHarness withSrtt()
         {
-            final TcpHarness h = rfc6675();
-            h.establishedWithSack();
-            h.tcp.noDelay(h.connId, true);
-            final Seg timed = only(h.write(100));
-            h.advanceMs(10);
-            h.send(h.ack().ack(timed.seqEnd()));
-            h.stackNxt = timed.seqEnd();
-            return h;
+            return rfc6675().establishedWithSackAndSrtt();
         }
 
         @Test

@@ -22,18 +22,10 @@ class TailLossProbeStatesTest
 {
     private static final int MSS = 1460;
 
-    /** Established with SACK and an SRTT of about 10 ms, so PTO = 20 ms and the RTO 1 s. */
     private static TcpHarness withSrtt(final String recovery)
     {
-        final TcpHarness h = new TcpHarness(TcpSettings.builder().isnGenerator("sequential").lossRecovery(recovery)
-            .build());
-        h.establishedWithSack();
-        h.tcp.noDelay(h.connId, true);
-        final Seg timed = h.write(100).get(0);
-        h.advanceMs(10);
-        h.send(h.ack().ack(timed.seqEnd()));
-        h.stackNxt = timed.seqEnd();
-        return h;
+        return new TcpHarness(TcpSettings.builder().isnGenerator("sequential").lossRecovery(recovery).build())
+            .establishedWithSackAndSrtt();
     }
 
     /** What leaves in the next {@code ms} with no ACK: at least one probe, and no retransmission timeout yet. */

@@ -375,6 +375,21 @@ final class TcpHarness
         return established(in().mss(1460).sackPermitted());
     }
 
+    /**
+     * Established with SACK and NODELAY, and an SRTT of about 10 ms (a 100-byte segment ACKed 10 ms after it left),
+     * so the tail loss probe's timeout is 20 ms and the RTO 1 s.
+     */
+    TcpHarness establishedWithSackAndSrtt()
+    {
+        establishedWithSack();
+        tcp.noDelay(connId, true);
+        final Seg timed = write(100).get(0);
+        advanceMs(10);
+        send(ack().ack(timed.seqEnd()));
+        stackNxt = timed.seqEnd();
+        return this;
+    }
+
     /** An active connection: connect, SYN-ACK from the peer, ACK back. */
     int activeEstablished()
     {
