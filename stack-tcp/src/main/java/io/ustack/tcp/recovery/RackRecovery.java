@@ -16,9 +16,11 @@ import io.ustack.api.tcp.SackScoreboard;
  *
  * <p>Choices where the RFC leaves one:
  * <ul>
- *   <li>The reordering window is fixed at {@code min_RTT / 4} (§6.2 step 4 without the D-SACK adaptation of
- *       {@code RACK.reo_wnd_mult}), and 0 while no reordering has been seen and recovery runs or DupThresh
- *       segments' worth is SACKed, as §6.2 step 4 says.</li>
+ *   <li>The reordering window is {@code RACK.reo_wnd_mult * min_RTT / 4}, capped at SRTT, the multiplier growing
+ *       once per round trip that brings a D-SACK ({@link ReorderingWindow}, §6.2 step 4); it is 0 while no
+ *       reordering has been seen and fast recovery runs or DupThresh segments' worth is SACKed. Reordering is seen
+ *       when an original is delivered below RACK.fack (§6.2 step 3) or when a D-SACK reports a retransmission
+ *       whose original was delivered (§6.2 step 3's D-SACK case, {@link AckedRetransmissions}).</li>
  *   <li>The reordering timer of §6.3 runs on the connection's retransmission timer ({@link #reorderingTimeoutNs()});
  *       a lost tail or a lost last ACK is the tail loss probe's (allowed during recovery too,
  *       {@link #probesDuringRecovery()}, and up to {@link #tailLossProbes()} in a row), then the RTO's.</li>
@@ -56,6 +58,16 @@ public final class RackRecovery implements LossRecovery
     }
 
     private final SentSegments segments = new SentSegments();
+    private final ReorderingWindow reorderingWindow = new ReorderingWindow();
+    private final AckedRetransmissions ackedRetransmissions = new AckedRetransmissions();
+    /** After a retransmission timeout until SND.UNA passes {@link #recoveryPoint} (RFC 8985's "RTO recovery"). */
+    private boolean inTimeoutRecovery;
+    /**
+     * A D-SACK grew the reordering window on the ACK of this cumulative acknowledgement: RFC 8985 §6.2 step 4's
+     * "Else if", that ACK does not also count a recovery exit toward the reset.
+     */
+    private boolean windowGrew;
+    private int windowGrewAtAck;
     private RecoveryContext ctx;
     private boolean inRecovery;
     /** RFC 6675 §5 RecoveryPoint (HighData + 1 when loss was found, or at the last timeout). */
@@ -100,6 +112,10 @@ public final class RackRecovery implements LossRecovery
         fack = ctx.sndUna();
         reordering = false;
         reorderTimeoutNs = -1;
+        reorderingWindow.reset();
+        ackedRetransmissions.clear();
+        inTimeoutRecovery = false;
+        windowGrew = false;
     }
 
     @Override
@@ -128,6 +144,10 @@ public final class RackRecovery implements LossRecovery
             {
                 onDelivered(0, nowNs);
             }
+            if (segments.is(0, SentSegments.RETRANSMITTED))
+            {
+                ackedRetransmissions.add(segments.start(0), segments.end(0));
+            }
             segments.removeOldest();
         }
         if (sample.bytesSacked() > 0)
@@ -142,12 +162,62 @@ public final class RackRecovery implements LossRecovery
             cc.onAck(sample);
             cc.onRecoveryExit(nowNs);
             cc.onStateChange(CongestionControl.OPEN);
+            onRecoveryExit();
         }
         else if (!inRecovery)
         {
+            if (inTimeoutRecovery && una - recoveryPoint >= 0)
+            {
+                inTimeoutRecovery = false;
+                onRecoveryExit();
+            }
             cc.onAck(sample);
         }
         onLossJudged(detectLoss(nowNs), nowNs);
+        windowGrew = false;
+    }
+
+    /** RFC 8985 §6.2 step 4: leaving fast or RTO recovery counts toward resetting the reordering window. */
+    private void onRecoveryExit()
+    {
+        if (!windowGrew || windowGrewAtAck != ctx.sndUna())
+        {
+            reorderingWindow.onRecoveryExit();
+        }
+    }
+
+    /**
+     * RFC 2883 §4, a D-SACK: RFC 8985 §6.2 step 3, reordering is seen when it reports a retransmission whose
+     * original was delivered too (the retransmission was spurious, the original late); step 4, the first D-SACK of
+     * a round trip widens the reordering window.
+     */
+    @Override
+    public void onDuplicateSack(final int left, final int right, final int cumulativeAck)
+    {
+        if (!reordering && reportsRetransmission(left, right))
+        {
+            reordering = true;
+        }
+        final int una = cumulativeAck - ctx.sndUna() > 0 ? cumulativeAck : ctx.sndUna();
+        windowGrew = reorderingWindow.onDsack(una, ctx.sndMax());
+        windowGrewAtAck = una;
+    }
+
+    /** Whether {@code [left, right)} overlaps data we sent more than once. */
+    private boolean reportsRetransmission(final int left, final int right)
+    {
+        if (ackedRetransmissions.overlaps(left, right))
+        {
+            return true;
+        }
+        for (int i = 0; i < segments.size() && segments.start(i) - right < 0; i++)
+        {
+            if (segments.is(i, SentSegments.RETRANSMITTED) && left - segments.end(i) < 0)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Enters recovery when loss was found and may be, then resends what is lost. */
@@ -273,14 +343,14 @@ public final class RackRecovery implements LossRecovery
         return found;
     }
 
-    /** RFC 8985 §6.2 step 4, with RACK.reo_wnd_mult fixed at 1. */
+    /** RFC 8985 §6.2 step 4 (RACK_update_reo_wnd's return value). */
     long reorderingWindowNs()
     {
         if (!reordering && (inRecovery || ctx.scoreboard().sackedBytes() >= (long)DUP_THRESH * ctx.smss()))
         {
             return 0;
         }
-        return minRttNs / 4;
+        return reorderingWindow.windowNs(minRttNs, ctx.srttNs());
     }
 
     /**
@@ -326,7 +396,8 @@ public final class RackRecovery implements LossRecovery
     @Override
     public void onRetransmitTimeout(final long nowNs)
     {
-        inRecovery = false;
+        inRecovery = false; // fast recovery, if any, becomes the timeout's: one exit, when that one ends
+        inTimeoutRecovery = true;
         reorderTimeoutNs = -1;
         recoveryPoint = ctx.sndMax(); // RFC 6675 §5.1: no new reduction until this is acknowledged
         for (int i = 0; i < segments.size(); i++)
@@ -370,6 +441,12 @@ public final class RackRecovery implements LossRecovery
         return inRecovery;
     }
 
+    /** RFC 8985 §6.1 RACK.reord: whether reordering was seen (for tests and diagnostics). */
+    boolean reorderingSeen()
+    {
+        return reordering;
+    }
+
     /** Segments sent and not yet cumulatively acknowledged (for tests and diagnostics). */
     int trackedSegments()
     {
@@ -381,6 +458,6 @@ public final class RackRecovery implements LossRecovery
     {
         return "RackRecovery{inRecovery=" + inRecovery + ", recoveryPoint=" + Integer.toUnsignedString(recoveryPoint) +
             ", tracked=" + segments.size() + ", inFlight=" + segments.inFlightBytes() + ", rackRttNs=" + rackRttNs +
-            ", minRttNs=" + minRttNs + ", reordering=" + reordering + '}';
+            ", minRttNs=" + minRttNs + ", reordering=" + reordering + ", " + reorderingWindow + '}';
     }
 }
