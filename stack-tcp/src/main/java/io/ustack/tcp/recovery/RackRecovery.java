@@ -24,10 +24,10 @@ import io.ustack.api.tcp.SackScoreboard;
  *   <li>The reordering timer of §6.3 runs on the connection's retransmission timer ({@link #reorderingTimeoutNs()});
  *       a lost tail or a lost last ACK is the tail loss probe's (allowed during recovery too,
  *       {@link #probesDuringRecovery()}, and up to {@link #tailLossProbes()} in a row), then the RTO's.</li>
- *   <li>Once loss is found the congestion response is RFC 6675's: one reduction per window (RecoveryPoint),
- *       {@code cwnd} during recovery is {@code min(cwnd, ssthresh)}, and the sender keeps what it counts in flight
- *       (neither SACKed nor lost, Linux {@code tcp_packets_in_flight}) below it, lost segments going before new
- *       data.</li>
+ *   <li>Once loss is found the congestion response is RFC 6675's: one reduction per window (RecoveryPoint), and
+ *       the sender keeps what it counts in flight (neither SACKed nor lost, Linux {@code tcp_packets_in_flight})
+ *       below the window of recovery, lost segments going before new data. That window comes from RFC 6937's
+ *       proportional rate reduction ({@link ProportionalRateReduction}, PRR-SSRB) on each ACK.</li>
  *   <li>After a retransmission timeout every unSACKed segment is lost (Linux {@code tcp_enter_loss}); the connection
  *       resends from SND.UNA and this class resends again only what RACK finds lost among what was already resent.</li>
  * </ul>
@@ -60,6 +60,9 @@ public final class RackRecovery implements LossRecovery
     private final SentSegments segments = new SentSegments();
     private final ReorderingWindow reorderingWindow = new ReorderingWindow();
     private final AckedRetransmissions ackedRetransmissions = new AckedRetransmissions();
+    private final ProportionalRateReduction prr = new ProportionalRateReduction();
+    /** The scoreboard's SACKed bytes after the last ACK: RFC 6937's DeliveredData counts their change. */
+    private long sackedBefore;
     /** After a retransmission timeout until SND.UNA passes {@link #recoveryPoint} (RFC 8985's "RTO recovery"). */
     private boolean inTimeoutRecovery;
     /**
@@ -116,11 +119,16 @@ public final class RackRecovery implements LossRecovery
         ackedRetransmissions.clear();
         inTimeoutRecovery = false;
         windowGrew = false;
+        sackedBefore = 0;
     }
 
     @Override
     public void onTransmit(final int seq, final int end, final boolean retransmission, final long nowNs)
     {
+        if (inRecovery)
+        {
+            prr.onSent(end - seq); // RFC 6937 §3: prr_out
+        }
         if (!retransmission)
         {
             segments.append(seq, end, nowNs); // RFC 8985 §6.1: Segment.xmit_ts
@@ -173,7 +181,11 @@ public final class RackRecovery implements LossRecovery
             }
             cc.onAck(sample);
         }
-        onLossJudged(detectLoss(nowNs), nowNs);
+        // RFC 6937 §3: DeliveredData = change_in(snd.una) + change_in(SACKd).
+        final long sackedNow = ctx.scoreboard().sackedBytes();
+        final long delivered = sample.bytesAcked() + sackedNow - sackedBefore;
+        sackedBefore = sackedNow;
+        onLossJudged(detectLoss(nowNs), delivered, nowNs);
         windowGrew = false;
     }
 
@@ -220,8 +232,11 @@ public final class RackRecovery implements LossRecovery
         return false;
     }
 
-    /** Enters recovery when loss was found and may be, then resends what is lost. */
-    private void onLossJudged(final boolean lossFound, final long nowNs)
+    /**
+     * Enters recovery when loss was found and may be, sizes the window by PRR on an ACK in recovery ({@code delivered}
+     * bytes, 0 for the reordering timer), then resends what is lost.
+     */
+    private void onLossJudged(final boolean lossFound, final long delivered, final long nowNs)
     {
         final int una = ctx.sndUna();
         // RFC 6675 §5.1 (kept for RACK): one window reduction per RecoveryPoint, none inside a timeout's episode.
@@ -232,8 +247,14 @@ public final class RackRecovery implements LossRecovery
             recoveryPoint = ctx.sndMax();
             cc.onCongestionEvent(nowNs);
             cc.onStateChange(CongestionControl.RECOVERY);
+            prr.start(ctx.sndMax() - una); // RFC 6937 §3: RecoverFS
+            prr.onAck(delivered, segments.inFlightBytes(), cc.ssthresh(), ctx.smss());
             resendLost(nowNs, true);
             return;
+        }
+        if (inRecovery)
+        {
+            prr.onAck(delivered, segments.inFlightBytes(), ctx.congestionControl().ssthresh(), ctx.smss());
         }
         resendLost(nowNs, false);
     }
@@ -248,7 +269,7 @@ public final class RackRecovery implements LossRecovery
     @Override
     public void onReorderingTimeout(final long nowNs)
     {
-        onLossJudged(detectLoss(nowNs), nowNs);
+        onLossJudged(detectLoss(nowNs), 0, nowNs);
     }
 
     /** Marks the segments the scoreboard now covers whole as SACKed, each a delivery (RFC 8985 §6.2 step 1). */
@@ -386,11 +407,10 @@ public final class RackRecovery implements LossRecovery
         }
     }
 
-    /** cwnd, or during recovery RFC 6675 §5 (4.2)'s cwnd = ssthresh. */
+    /** cwnd, or during recovery the window RFC 6937's proportional rate reduction sets on each ACK. */
     private long window()
     {
-        final CongestionControl cc = ctx.congestionControl();
-        return inRecovery ? Math.min(cc.cwnd(), cc.ssthresh()) : cc.cwnd();
+        return inRecovery ? prr.windowBytes() : ctx.congestionControl().cwnd();
     }
 
     @Override
@@ -458,6 +478,7 @@ public final class RackRecovery implements LossRecovery
     {
         return "RackRecovery{inRecovery=" + inRecovery + ", recoveryPoint=" + Integer.toUnsignedString(recoveryPoint) +
             ", tracked=" + segments.size() + ", inFlight=" + segments.inFlightBytes() + ", rackRttNs=" + rackRttNs +
-            ", minRttNs=" + minRttNs + ", reordering=" + reordering + ", " + reorderingWindow + '}';
+            ", minRttNs=" + minRttNs + ", reordering=" + reordering + ", " + reorderingWindow +
+            (inRecovery ? ", " + prr : "") + '}';
     }
 }
