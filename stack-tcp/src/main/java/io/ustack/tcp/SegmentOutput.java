@@ -131,7 +131,9 @@ final class SegmentOutput
         if (ack)
         {
             t.lastAckSent = t.rcvNxt(); // RFC 7323 §4.3 Last.ACK.sent
-            t.ackNow = false;
+            // RFC 2883 §4: a D-SACK a full data segment had no room for goes in a pure ACK after the data, not on
+            // some later ACK that has room: in a bulk transfer both ways that came hundreds of kilobytes late.
+            t.ackNow = t.dsack.pending();
             if (t.ackPolicy != null)
             {
                 t.ackPolicy.onAckSent(nowNs);

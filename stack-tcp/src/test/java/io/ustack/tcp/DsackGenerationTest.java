@@ -151,4 +151,28 @@ class DsackGenerationTest
         assertEquals(at(201), ack.ack(), "FIN counted");
         assertArrayEquals(new int[] {at(0), at(200)}, ack.sackBlocks(), "the text, not the FIN: " + ack);
     }
+
+    @Test
+    @DisplayName("RFC 2883 §4: a D-SACK no full data segment has room for follows the data in a pure ACK")
+    void dsackFollowsFullDataSegmentsInAPureAck_rfc2883s4()
+    {
+        sackConnection();
+        h.tcp.noDelay(h.connId, true);
+        data(0, 500);
+        final byte[] bytes = TcpHarness.bytes(3 * 1460, 0);
+        assertEquals(bytes.length, h.tcp.write(h.connId, new org.agrona.concurrent.UnsafeBuffer(bytes), 0, bytes.length,
+            h.nowNs));
+        h.deliver(h.in().ack(h.stackNxt).seq(at(0)).data(500).encode());
+        final List<Seg> out = h.work();
+        assertEquals(4, out.size(), out.toString());
+        for (final Seg s : out.subList(0, 3))
+        {
+            assertEquals(1460, s.length());
+            assertEquals(0, s.sackBlocks().length, "no room beside a full segment: " + s);
+        }
+        final Seg ack = out.get(3);
+        assertEquals(0, ack.length());
+        assertArrayEquals(new int[] {at(0), at(500)}, ack.sackBlocks(), ack.toString());
+        assertEquals(1, dsackSent());
+    }
 }
