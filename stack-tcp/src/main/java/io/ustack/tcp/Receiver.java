@@ -38,6 +38,8 @@ final class Receiver
         final int rcvNxtBefore = t.rcvNxt();
         if (length > 0)
         {
+            // RFC 2883 §4: found before the text is stored, while what was held before is still told apart.
+            reportDuplicate(t, seq, length, nowNs);
             final int stored = t.receiveBuffer.offer(seq, seg.buffer(), seg.payloadOffset(), length);
             if (stored == ReceiveBuffer.REFUSED)
             {
@@ -64,6 +66,66 @@ final class Receiver
         {
             onFinReached(t, nowNs);
         }
+    }
+
+    /**
+     * RFC 2883 §4, an unacceptable segment whose text lies before RCV.NXT (an old duplicate, RFC 9293 §3.10.7.4
+     * "first", or one PAWS rejected, RFC 7323 §5.3): the ACK that answers it reports the part before RCV.NXT.
+     */
+    void onOldDuplicate(final Tcb t, final TcpHeader seg, final long nowNs)
+    {
+        final int length = seg.payloadLength();
+        if (length > 0 && SeqNum.lt(seg.sequenceNumber(), t.rcvNxt()))
+        {
+            reportDuplicate(t, seg.sequenceNumber(), length, nowNs);
+        }
+    }
+
+    /**
+     * RFC 2883 §4 (a)-(c): the first contiguous run of {@code [seq, seq + length)} already received, before RCV.NXT
+     * or inside an out-of-order range, becomes the D-SACK of the next ACK, which goes at once. Only with SACK
+     * agreed (RFC 2883 §4: D-SACK is an extension of the SACK option).
+     */
+    private void reportDuplicate(final Tcb t, final int seq, final int length, final long nowNs)
+    {
+        if (!t.sackOk)
+        {
+            return;
+        }
+        final ReceiveBuffer buffer = t.receiveBuffer;
+        final int end = SeqNum.add(seq, length);
+        if (SeqNum.lt(seq, buffer.rcvNxt()))
+        {
+            // Nothing at RCV.NXT is ever held (it would have advanced), so the run stops there.
+            record(t, seq, SeqNum.min(end, buffer.rcvNxt()), nowNs);
+            return;
+        }
+        for (int k = 0; k < buffer.outOfOrderRangeCount() && SeqNum.lt(buffer.outOfOrderStart(k), end); k++)
+        {
+            final int from = SeqNum.max(seq, buffer.outOfOrderStart(k));
+            final int to = SeqNum.min(end, buffer.outOfOrderEnd(k));
+            if (SeqNum.lt(from, to))
+            {
+                record(t, from, to, nowNs);
+                return;
+            }
+        }
+    }
+
+    private void record(final Tcb t, final int from, final int to, final long nowNs)
+    {
+        if (!t.dsack.record(from, to))
+        {
+            // RFC 2883 §4 (b): a different duplicate is pending; it goes out in its own ACK first.
+            output.sendAck(t, nowNs);
+            if (t.dsack.pending())
+            {
+                t.dsackUnsent++; // no packet buffer was free: that report is lost, the newer one takes its place
+                t.dsack.sent();
+            }
+            t.dsack.record(from, to);
+        }
+        t.ackNow = true; // the sender learns of its spurious retransmission without a delayed-ACK wait
     }
 
     private void decideAck(final Tcb t, final ReceiveOutcome outcome, final int length, final boolean push,

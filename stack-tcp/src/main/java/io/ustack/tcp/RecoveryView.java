@@ -76,4 +76,10 @@ final class RecoveryView implements RecoveryContext
     {
         return sender.retransmitAt(t, seq, maxBytes, nowNs);
     }
+
+    @Override
+    public long srttNs()
+    {
+        return t.srttNs();
+    }
 }

@@ -6,6 +6,7 @@ import io.ustack.api.tcp.AckSample;
 import io.ustack.api.tcp.CongestionControl;
 import io.ustack.api.tcp.LossRecovery;
 import io.ustack.api.tcp.TcpPolicies;
+import io.ustack.tcp.recovery.DsackDetector;
 import io.ustack.tcp.recovery.NewRenoRecovery;
 import io.ustack.tcp.wire.SeqNum;
 import io.ustack.tcp.wire.TcpHeader;
@@ -141,8 +142,9 @@ final class Retransmission
     }
 
     /**
-     * RFC 2018 §5, RFC 6675 §3: the SACK blocks of an ACK into the scoreboard (blocks that say nothing new, D-SACKs
-     * among them, RFC 2883, change nothing). Only when both SYNs agreed to SACK.
+     * RFC 2018 §5, RFC 6675 §3: the SACK blocks of an ACK into the scoreboard (blocks that say nothing new change
+     * nothing). Only when both SYNs agreed to SACK. RFC 2883 §4: a D-SACK first block is not SACK information; it
+     * goes to the loss recovery instead ({@link LossRecovery#onDuplicateSack}).
      *
      * @return bytes newly SACKed
      */
@@ -153,12 +155,32 @@ final class Retransmission
         {
             return 0;
         }
+        int first = 0;
+        if (DsackDetector.firstBlockIsDsack(seg.options(), ack))
+        {
+            first = 1;
+            onDsack(t, seg.options().sackLeft(0), seg.options().sackRight(0), ack);
+        }
         int sacked = 0;
-        for (int b = 0; b < blocks; b++)
+        for (int b = first; b < blocks; b++)
         {
             sacked += t.scoreboard.onBlock(seg.options().sackLeft(b), seg.options().sackRight(b), ack, t.sndMax);
         }
         return sacked;
+    }
+
+    /** RFC 2883 §4: a D-SACK about data we could have sent is counted and told to the recovery; others are ignored. */
+    private static void onDsack(final Tcb t, final int left, final int right, final int ack)
+    {
+        if (DsackDetector.plausible(left, right, t.sndUna, t.sndMax, t.maxSndWnd))
+        {
+            t.dsackReceived++;
+            t.recovery.onDuplicateSack(left, right, ack);
+        }
+        else
+        {
+            t.dsackIgnored++;
+        }
     }
 
     /** RFC 9293 §3.10.7.4: update SND.WND when the segment is newer (SND.WL1, SND.WL2) than the last update. */

@@ -256,6 +256,7 @@ final class SegmentInput
         {
             // RFC 7323 §5.3 R1: an older TSval than TS.Recent marks an old duplicate: ACK and drop.
             counters.drop(DropReason.TCP_PAWS_REJECTED);
+            receiver.onOldDuplicate(t, seg, nowNs); // RFC 2883 §4: its text before RCV.NXT is reported
             t.ackNow = true;
             connections.markDirty(t);
             return;
@@ -401,6 +402,7 @@ final class SegmentInput
         {
             timers.restartTimeWait(t, 2 * settings.mslNs(), nowNs);
         }
+        receiver.onOldDuplicate(t, seg, nowNs); // RFC 2883 §4: the ACK reports text before RCV.NXT as a D-SACK
         t.ackNow = true;
         connections.markDirty(t);
     }

@@ -29,6 +29,11 @@ final class SegmentOutput
     private final TcpHeader header = new TcpHeader();
     private final int[] sackLeft = new int[TcpOptions.MAX_SACK_BLOCKS];
     private final int[] sackRight = new int[TcpOptions.MAX_SACK_BLOCKS];
+    /** The receive buffer's blocks when a D-SACK goes before them (RFC 2883 §4). */
+    private final int[] heldLeft = new int[TcpOptions.MAX_SACK_BLOCKS];
+    private final int[] heldRight = new int[TcpOptions.MAX_SACK_BLOCKS];
+    /** Whether the blocks {@link #sackBlocksFor} filled last start with the connection's D-SACK. */
+    private boolean dsackInBlocks;
     private Ipv4Sender ip;
     private TcpTimers timers;
 
@@ -131,10 +136,17 @@ final class SegmentOutput
             Ipv4Sender.DONT_FRAGMENT, 0, nowNs);
         t.segmentsOut++;
         counters.increment(CounterDescriptor.TCP_SEGMENTS_SENT);
+        if (sackBlocks > 0 && dsackInBlocks)
+        {
+            t.dsack.sent(); // RFC 2883 §4 (b): reported once
+            t.dsackSent++;
+        }
         if (ack)
         {
             t.lastAckSent = t.rcvNxt(); // RFC 7323 §4.3 Last.ACK.sent
-            t.ackNow = false;
+            // RFC 2883 §4: a D-SACK a full data segment had no room for goes in a pure ACK after the data, not on
+            // some later ACK that has room: in a bulk transfer both ways that came hundreds of kilobytes late.
+            t.ackNow = t.dsack.pending();
             if (t.ackPolicy != null)
             {
                 t.ackPolicy.onAckSent(nowNs);
@@ -195,12 +207,15 @@ final class SegmentOutput
     /**
      * RFC 2018 §4: an ACK sent while out-of-order data is held carries SACK blocks, the one holding the most recently
      * received segment first, then the others most recent first, as many as fit: four in the 40 option bytes, and
-     * on a data segment only as many as the MSS leaves room for (RFC 6691: options come out of the MSS). Fills the
-     * scratch arrays; returns the block count.
+     * on a data segment only as many as the MSS leaves room for (RFC 6691: options come out of the MSS). RFC 2883
+     * §4: a pending D-SACK goes first of all; the block holding the duplicate, when it lies above RCV.NXT, is then
+     * the most recent and comes second (§4 (d)). Fills the scratch arrays; returns the block count.
      */
     private int sackBlocksFor(final Tcb t, final int length)
     {
-        if (!t.sackOk || t.receiveBuffer.outOfOrderRangeCount() == 0)
+        dsackInBlocks = false;
+        final boolean dsack = t.dsack.pending();
+        if (!t.sackOk || t.receiveBuffer.outOfOrderRangeCount() == 0 && !dsack)
         {
             return 0;
         }
@@ -208,7 +223,21 @@ final class SegmentOutput
         final int maxRoom = TcpOptions.MAX_OPTIONS_LENGTH - (t.tsOk ? Tcb.TIMESTAMPS_OPTION_BYTES : 0);
         final int room = length == 0 ? maxRoom : Math.min(maxRoom, t.effMss - length);
         final int fit = Math.min(TcpOptions.MAX_SACK_BLOCKS, (room - 4) / TcpOptions.SACK_BLOCK_LENGTH);
-        return fit < 1 ? 0 : t.receiveBuffer.sackBlocks(sackLeft, sackRight, fit);
+        if (fit < 1)
+        {
+            return 0; // a full data segment: the D-SACK waits for the next ACK with room
+        }
+        if (!dsack)
+        {
+            return t.receiveBuffer.sackBlocks(sackLeft, sackRight, fit);
+        }
+        dsackInBlocks = true;
+        sackLeft[0] = t.dsack.left();
+        sackRight[0] = t.dsack.right();
+        final int held = t.receiveBuffer.sackBlocks(heldLeft, heldRight, fit - 1);
+        System.arraycopy(heldLeft, 0, sackLeft, 1, held);
+        System.arraycopy(heldRight, 0, sackRight, 1, held);
+        return 1 + held;
     }
 
     /**

@@ -128,6 +128,8 @@ final class Tcb implements CongestionContext
     boolean reorderTimerArmed;
     /** RFC 6675 §3: what the peer SACKed above SND.UNA. */
     final SackScoreboard scoreboard = new SackScoreboard();
+    /** RFC 2883 §4: the duplicate range our next ACK reports first. */
+    final DsackReport dsack = new DsackReport();
 
     /** An ACK is owed now (several owed ACKs become one, the latest). */
     boolean ackNow;
@@ -149,6 +151,12 @@ final class Tcb implements CongestionContext
     long retransmits;
     /** When data last went out a second time (RFC 6298 §3: echoes older than this are ambiguous RTT samples). */
     long lastRetransmitNs;
+    /** RFC 2883: D-SACK blocks we sent (duplicates received), and ones lost unsent when no packet buffer was free. */
+    long dsackSent;
+    long dsackUnsent;
+    /** RFC 2883 §4: D-SACK blocks received and handed to the loss recovery; ones ignored as implausible. */
+    long dsackReceived;
+    long dsackIgnored;
 
     // per-connection keepalive (RFC 1122 §4.2.3.6), from TcpSettings or ConnectionOptions
     boolean keepaliveOn;
@@ -210,6 +218,11 @@ final class Tcb implements CongestionContext
         segmentsOut = 0;
         segmentsIn = 0;
         retransmits = 0;
+        dsack.clear();
+        dsackSent = 0;
+        dsackUnsent = 0;
+        dsackReceived = 0;
+        dsackIgnored = 0;
     }
 
     /** RFC 9293 §3.3.1: our ISN chosen; the SYN takes ISS, data starts at ISS + 1. */
@@ -317,6 +330,9 @@ final class Tcb implements CongestionContext
             (rto == null ? 0 : rto.rttVarNs() / 1000) + "us rto:" + (rto == null ? 0 : rto.rtoNs() / 1_000_000) +
             "ms mss:" + effMss + " bytes_sent:" + bytesSent + " bytes_acked:" + bytesAcked + " bytes_received:" +
             bytesReceived + " segs_out:" + segmentsOut + " segs_in:" + segmentsIn + " retrans:" + retransmits +
+            (dsackSent + dsackReceived + dsackIgnored + dsackUnsent > 0 ? " dsack_sent:" + dsackSent +
+            " dsack_dups:" + dsackReceived + (dsackIgnored > 0 ? " dsack_ignored:" + dsackIgnored : "") +
+            (dsackUnsent > 0 ? " dsack_unsent:" + dsackUnsent : "") : "") +
             (tsOk ? " ts" : "") + (sackOk ? " sack" : "") + (recovery == null ? "" : " recovery:" + recovery.name());
     }
 }

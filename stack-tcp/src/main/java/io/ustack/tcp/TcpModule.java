@@ -759,6 +759,6 @@ public final class TcpModule implements TransportProtocol
             t.ackPolicy.name(), t.cc.cwnd(), t.cc.ssthresh(), t.srttNs() / 1000, t.rto.rttVarNs() / 1000,
             t.rto.rtoNs() / 1_000_000, t.effMss, t.sndWnd, t.rcvWnd(), t.sendBuffer.capacity(),
             t.receiveBuffer.capacity(), t.keepaliveOn, t.bytesSent, t.bytesAcked, t.bytesReceived, t.segmentsOut,
-            t.segmentsIn, t.retransmits);
+            t.segmentsIn, t.retransmits, t.dsackSent, t.dsackReceived, t.dsackIgnored);
     }
 }

@@ -123,4 +123,19 @@ public interface LossRecovery
     default void onReorderingTimeout(long nowNs)
     {
     }
+
+    /**
+     * RFC 2883 §4: the ACK about to be passed to {@link #onAck(AckSample)} carried a D-SACK, the peer's report that
+     * it received {@code [left, right)} twice (often because a retransmission was spurious). The block was not put in
+     * the scoreboard: it says nothing new about what the peer holds. Called before that {@code onAck}, while
+     * {@link RecoveryContext#sndUna()} has not yet moved to {@code cumulativeAck}. Algorithms that adapt to
+     * reordering use it (RFC 8985 §6.2 steps 3-4); the default ignores it.
+     *
+     * @param left          first sequence number received twice
+     * @param right         sequence number after the duplicate range
+     * @param cumulativeAck the ACK's cumulative acknowledgement (SND.UNA once it is processed)
+     */
+    default void onDuplicateSack(int left, int right, int cumulativeAck)
+    {
+    }
 }

@@ -40,4 +40,13 @@ public interface RecoveryContext
      * @return sequence space resent (0 when there was nothing at {@code seq} or no packet buffer was free)
      */
     int retransmit(int seq, int maxBytes, long nowNs);
+
+    /**
+     * The smoothed round-trip time (RFC 6298 SRTT) in nanoseconds, 0 before the first sample: RFC 8985 §6.2 step 4
+     * caps RACK's reordering window at it. Default 0 (unknown).
+     */
+    default long srttNs()
+    {
+        return 0;
+    }
 }

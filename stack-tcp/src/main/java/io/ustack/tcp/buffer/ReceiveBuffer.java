@@ -448,6 +448,21 @@ public final class ReceiveBuffer
         return bytes;
     }
 
+    /**
+     * First sequence number of out-of-order range {@code k} ({@code 0 <= k < outOfOrderRangeCount()}), the ranges
+     * in sequence order: what a receiver already holds, to find the duplicates a D-SACK reports (RFC 2883 §4).
+     */
+    public int outOfOrderStart(final int k)
+    {
+        return rangeStart[k];
+    }
+
+    /** The sequence number after out-of-order range {@code k} (see {@link #outOfOrderStart}). */
+    public int outOfOrderEnd(final int k)
+    {
+        return rangeEnd[k];
+    }
+
     // ---- application side ---------------------------------------------------------------------------------------
 
     /** Bytes in order and unread. */

@@ -16,16 +16,18 @@ import io.ustack.api.tcp.SackScoreboard;
  *
  * <p>Choices where the RFC leaves one:
  * <ul>
- *   <li>The reordering window is fixed at {@code min_RTT / 4} (§6.2 step 4 without the D-SACK adaptation of
- *       {@code RACK.reo_wnd_mult}), and 0 while no reordering has been seen and recovery runs or DupThresh
- *       segments' worth is SACKed, as §6.2 step 4 says.</li>
+ *   <li>The reordering window is {@code RACK.reo_wnd_mult * min_RTT / 4}, capped at SRTT, the multiplier growing
+ *       once per round trip that brings a D-SACK ({@link ReorderingWindow}, §6.2 step 4); it is 0 while no
+ *       reordering has been seen and fast recovery runs or DupThresh segments' worth is SACKed. Reordering is seen
+ *       when an original is delivered below RACK.fack (§6.2 step 3) or when a D-SACK reports a retransmission
+ *       whose original was delivered (§6.2 step 3's D-SACK case, {@link AckedRetransmissions}).</li>
  *   <li>The reordering timer of §6.3 runs on the connection's retransmission timer ({@link #reorderingTimeoutNs()});
  *       a lost tail or a lost last ACK is the tail loss probe's (allowed during recovery too,
  *       {@link #probesDuringRecovery()}, and up to {@link #tailLossProbes()} in a row), then the RTO's.</li>
- *   <li>Once loss is found the congestion response is RFC 6675's: one reduction per window (RecoveryPoint),
- *       {@code cwnd} during recovery is {@code min(cwnd, ssthresh)}, and the sender keeps what it counts in flight
- *       (neither SACKed nor lost, Linux {@code tcp_packets_in_flight}) below it, lost segments going before new
- *       data.</li>
+ *   <li>Once loss is found the congestion response is RFC 6675's: one reduction per window (RecoveryPoint), and
+ *       the sender keeps what it counts in flight (neither SACKed nor lost, Linux {@code tcp_packets_in_flight})
+ *       below the window of recovery, lost segments going before new data. That window comes from RFC 6937's
+ *       proportional rate reduction ({@link ProportionalRateReduction}, PRR-SSRB) on each ACK.</li>
  *   <li>After a retransmission timeout every unSACKed segment is lost (Linux {@code tcp_enter_loss}); the connection
  *       resends from SND.UNA and this class resends again only what RACK finds lost among what was already resent.</li>
  * </ul>
@@ -56,6 +58,19 @@ public final class RackRecovery implements LossRecovery
     }
 
     private final SentSegments segments = new SentSegments();
+    private final ReorderingWindow reorderingWindow = new ReorderingWindow();
+    private final AckedRetransmissions ackedRetransmissions = new AckedRetransmissions();
+    private final ProportionalRateReduction prr = new ProportionalRateReduction();
+    /** The scoreboard's SACKed bytes after the last ACK: RFC 6937's DeliveredData counts their change. */
+    private long sackedBefore;
+    /** After a retransmission timeout until SND.UNA passes {@link #recoveryPoint} (RFC 8985's "RTO recovery"). */
+    private boolean inTimeoutRecovery;
+    /**
+     * A D-SACK grew the reordering window on the ACK of this cumulative acknowledgement: RFC 8985 §6.2 step 4's
+     * "Else if", that ACK does not also count a recovery exit toward the reset.
+     */
+    private boolean windowGrew;
+    private int windowGrewAtAck;
     private RecoveryContext ctx;
     private boolean inRecovery;
     /** RFC 6675 §5 RecoveryPoint (HighData + 1 when loss was found, or at the last timeout). */
@@ -100,11 +115,20 @@ public final class RackRecovery implements LossRecovery
         fack = ctx.sndUna();
         reordering = false;
         reorderTimeoutNs = -1;
+        reorderingWindow.reset();
+        ackedRetransmissions.clear();
+        inTimeoutRecovery = false;
+        windowGrew = false;
+        sackedBefore = 0;
     }
 
     @Override
     public void onTransmit(final int seq, final int end, final boolean retransmission, final long nowNs)
     {
+        if (inRecovery)
+        {
+            prr.onSent(end - seq); // RFC 6937 §3: prr_out
+        }
         if (!retransmission)
         {
             segments.append(seq, end, nowNs); // RFC 8985 §6.1: Segment.xmit_ts
@@ -128,6 +152,10 @@ public final class RackRecovery implements LossRecovery
             {
                 onDelivered(0, nowNs);
             }
+            if (segments.is(0, SentSegments.RETRANSMITTED))
+            {
+                ackedRetransmissions.add(segments.start(0), segments.end(0));
+            }
             segments.removeOldest();
         }
         if (sample.bytesSacked() > 0)
@@ -142,16 +170,73 @@ public final class RackRecovery implements LossRecovery
             cc.onAck(sample);
             cc.onRecoveryExit(nowNs);
             cc.onStateChange(CongestionControl.OPEN);
+            onRecoveryExit();
         }
         else if (!inRecovery)
         {
+            if (inTimeoutRecovery && una - recoveryPoint >= 0)
+            {
+                inTimeoutRecovery = false;
+                onRecoveryExit();
+            }
             cc.onAck(sample);
         }
-        onLossJudged(detectLoss(nowNs), nowNs);
+        // RFC 6937 §3: DeliveredData = change_in(snd.una) + change_in(SACKd).
+        final long sackedNow = ctx.scoreboard().sackedBytes();
+        final long delivered = sample.bytesAcked() + sackedNow - sackedBefore;
+        sackedBefore = sackedNow;
+        onLossJudged(detectLoss(nowNs), delivered, nowNs);
+        windowGrew = false;
     }
 
-    /** Enters recovery when loss was found and may be, then resends what is lost. */
-    private void onLossJudged(final boolean lossFound, final long nowNs)
+    /** RFC 8985 §6.2 step 4: leaving fast or RTO recovery counts toward resetting the reordering window. */
+    private void onRecoveryExit()
+    {
+        if (!windowGrew || windowGrewAtAck != ctx.sndUna())
+        {
+            reorderingWindow.onRecoveryExit();
+        }
+    }
+
+    /**
+     * RFC 2883 §4, a D-SACK: RFC 8985 §6.2 step 3, reordering is seen when it reports a retransmission whose
+     * original was delivered too (the retransmission was spurious, the original late); step 4, the first D-SACK of
+     * a round trip widens the reordering window.
+     */
+    @Override
+    public void onDuplicateSack(final int left, final int right, final int cumulativeAck)
+    {
+        if (!reordering && reportsRetransmission(left, right))
+        {
+            reordering = true;
+        }
+        final int una = cumulativeAck - ctx.sndUna() > 0 ? cumulativeAck : ctx.sndUna();
+        windowGrew = reorderingWindow.onDsack(una, ctx.sndMax());
+        windowGrewAtAck = una;
+    }
+
+    /** Whether {@code [left, right)} overlaps data we sent more than once. */
+    private boolean reportsRetransmission(final int left, final int right)
+    {
+        if (ackedRetransmissions.overlaps(left, right))
+        {
+            return true;
+        }
+        for (int i = 0; i < segments.size() && segments.start(i) - right < 0; i++)
+        {
+            if (segments.is(i, SentSegments.RETRANSMITTED) && left - segments.end(i) < 0)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Enters recovery when loss was found and may be, sizes the window by PRR on an ACK in recovery ({@code delivered}
+     * bytes, 0 for the reordering timer), then resends what is lost.
+     */
+    private void onLossJudged(final boolean lossFound, final long delivered, final long nowNs)
     {
         final int una = ctx.sndUna();
         // RFC 6675 §5.1 (kept for RACK): one window reduction per RecoveryPoint, none inside a timeout's episode.
@@ -162,8 +247,14 @@ public final class RackRecovery implements LossRecovery
             recoveryPoint = ctx.sndMax();
             cc.onCongestionEvent(nowNs);
             cc.onStateChange(CongestionControl.RECOVERY);
+            prr.start(ctx.sndMax() - una); // RFC 6937 §3: RecoverFS
+            prr.onAck(delivered, segments.inFlightBytes(), cc.ssthresh(), ctx.smss());
             resendLost(nowNs, true);
             return;
+        }
+        if (inRecovery)
+        {
+            prr.onAck(delivered, segments.inFlightBytes(), ctx.congestionControl().ssthresh(), ctx.smss());
         }
         resendLost(nowNs, false);
     }
@@ -178,7 +269,7 @@ public final class RackRecovery implements LossRecovery
     @Override
     public void onReorderingTimeout(final long nowNs)
     {
-        onLossJudged(detectLoss(nowNs), nowNs);
+        onLossJudged(detectLoss(nowNs), 0, nowNs);
     }
 
     /** Marks the segments the scoreboard now covers whole as SACKed, each a delivery (RFC 8985 §6.2 step 1). */
@@ -273,14 +364,14 @@ public final class RackRecovery implements LossRecovery
         return found;
     }
 
-    /** RFC 8985 §6.2 step 4, with RACK.reo_wnd_mult fixed at 1. */
+    /** RFC 8985 §6.2 step 4 (RACK_update_reo_wnd's return value). */
     long reorderingWindowNs()
     {
         if (!reordering && (inRecovery || ctx.scoreboard().sackedBytes() >= (long)DUP_THRESH * ctx.smss()))
         {
             return 0;
         }
-        return minRttNs / 4;
+        return reorderingWindow.windowNs(minRttNs, ctx.srttNs());
     }
 
     /**
@@ -316,17 +407,17 @@ public final class RackRecovery implements LossRecovery
         }
     }
 
-    /** cwnd, or during recovery RFC 6675 §5 (4.2)'s cwnd = ssthresh. */
+    /** cwnd, or during recovery the window RFC 6937's proportional rate reduction sets on each ACK. */
     private long window()
     {
-        final CongestionControl cc = ctx.congestionControl();
-        return inRecovery ? Math.min(cc.cwnd(), cc.ssthresh()) : cc.cwnd();
+        return inRecovery ? prr.windowBytes() : ctx.congestionControl().cwnd();
     }
 
     @Override
     public void onRetransmitTimeout(final long nowNs)
     {
-        inRecovery = false;
+        inRecovery = false; // fast recovery, if any, becomes the timeout's: one exit, when that one ends
+        inTimeoutRecovery = true;
         reorderTimeoutNs = -1;
         recoveryPoint = ctx.sndMax(); // RFC 6675 §5.1: no new reduction until this is acknowledged
         for (int i = 0; i < segments.size(); i++)
@@ -370,6 +461,12 @@ public final class RackRecovery implements LossRecovery
         return inRecovery;
     }
 
+    /** RFC 8985 §6.1 RACK.reord: whether reordering was seen (for tests and diagnostics). */
+    boolean reorderingSeen()
+    {
+        return reordering;
+    }
+
     /** Segments sent and not yet cumulatively acknowledged (for tests and diagnostics). */
     int trackedSegments()
     {
@@ -381,6 +478,7 @@ public final class RackRecovery implements LossRecovery
     {
         return "RackRecovery{inRecovery=" + inRecovery + ", recoveryPoint=" + Integer.toUnsignedString(recoveryPoint) +
             ", tracked=" + segments.size() + ", inFlight=" + segments.inFlightBytes() + ", rackRttNs=" + rackRttNs +
-            ", minRttNs=" + minRttNs + ", reordering=" + reordering + '}';
+            ", minRttNs=" + minRttNs + ", reordering=" + reordering + ", " + reorderingWindow +
+            (inRecovery ? ", " + prr : "") + '}';
     }
 }

@@ -15,9 +15,10 @@ import io.ustack.api.tcp.SackScoreboard;
  *
  * <p>Choices where the RFC leaves one:
  * <ul>
- *   <li>{@code cwnd} during recovery is {@code min(cwnd, ssthresh)} of the congestion control after its congestion
- *       event (§5 step 4.2 sets cwnd = ssthresh); the congestion control is not fed ACKs until recovery ends, as
- *       Linux skips {@code cong_avoid} in recovery.</li>
+ *   <li>{@code cwnd} during recovery is not §5 step (4.2)'s {@code cwnd = ssthresh} at once but RFC 6937's
+ *       proportional rate reduction towards it ({@link ProportionalRateReduction}, PRR-SSRB), recomputed on each
+ *       ACK; the congestion control is not fed ACKs until recovery ends, as Linux skips {@code cong_avoid} in
+ *       recovery.</li>
  *   <li>Outside recovery the sender's in-flight count also leaves out SACKed bytes (Linux's
  *       {@code tcp_packets_in_flight}); this is §5 step (2.c)'s limited transmit, sized by pipe.</li>
  *   <li>"Discontiguous SACKed sequences" of IsLost are counted as scoreboard ranges; the rescue retransmission of
@@ -56,6 +57,9 @@ public final class SackRecovery implements LossRecovery
     private int recoveryPoint;
     /** RFC 6675 §2 HighRxt (as the sequence number after it): the end of the highest retransmission. */
     private int highRxt;
+    private final ProportionalRateReduction prr = new ProportionalRateReduction();
+    /** The scoreboard's SACKed bytes after the last ACK: RFC 6937's DeliveredData counts their change. */
+    private long sackedBefore;
 
     @Override
     public String name()
@@ -77,6 +81,17 @@ public final class SackRecovery implements LossRecovery
         inRecovery = false;
         recoveryPoint = ctx.sndUna();
         highRxt = ctx.sndUna();
+        sackedBefore = 0;
+    }
+
+    /** RFC 6937 §3: every byte sent during recovery counts in prr_out. */
+    @Override
+    public void onTransmit(final int seq, final int end, final boolean retransmission, final long nowNs)
+    {
+        if (inRecovery)
+        {
+            prr.onSent(end - seq);
+        }
     }
 
     @Override
@@ -84,6 +99,10 @@ public final class SackRecovery implements LossRecovery
     {
         final CongestionControl cc = ctx.congestionControl();
         final int una = ctx.sndUna();
+        // RFC 6937 §3: DeliveredData = change_in(snd.una) + change_in(SACKd).
+        final long sackedNow = ctx.scoreboard().sackedBytes();
+        final long delivered = sample.bytesAcked() + sackedNow - sackedBefore;
+        sackedBefore = sackedNow;
         if (highRxt - una < 0)
         {
             highRxt = una;
@@ -100,6 +119,7 @@ public final class SackRecovery implements LossRecovery
                 cc.onStateChange(CongestionControl.OPEN);
                 return;
             }
+            prr.onAck(delivered, pipe(), cc.ssthresh(), ctx.smss());
             sendWhilePipeAllows(sample.nowNs()); // RFC 6675 §5 step (C), on every ACK in recovery
             return;
         }
@@ -116,18 +136,20 @@ public final class SackRecovery implements LossRecovery
         // §5.1: no new recovery until SND.UNA reached the RecoveryPoint of the last one (or of a timeout).
         if ((dupAcks >= DUP_THRESH || isLost(una)) && una - recoveryPoint >= 0 && ctx.sndMax() - una > 0)
         {
-            enterRecovery(sample.nowNs());
+            enterRecovery(delivered, sample.nowNs());
         }
     }
 
-    /** RFC 6675 §5 step (4). */
-    private void enterRecovery(final long nowNs)
+    /** RFC 6675 §5 step (4), with RFC 6937's start of recovery. */
+    private void enterRecovery(final long delivered, final long nowNs)
     {
         final CongestionControl cc = ctx.congestionControl();
         inRecovery = true;
         recoveryPoint = ctx.sndMax(); // (4.1) RecoveryPoint = HighData
         cc.onCongestionEvent(nowNs); // (4.2) ssthresh = cwnd = FlightSize / 2, by the congestion control
         cc.onStateChange(CongestionControl.RECOVERY);
+        prr.start(ctx.sndMax() - ctx.sndUna()); // RFC 6937 §3: RecoverFS = snd.nxt - snd.una
+        prr.onAck(delivered, pipe(), cc.ssthresh(), ctx.smss());
         // (4.3) retransmit the first segment not SACKed, whatever pipe says.
         final int una = ctx.sndUna();
         final int holeEnd = ctx.scoreboard().nextSackedAtOrAfter(una, ctx.sndMax());
@@ -225,10 +247,10 @@ public final class SackRecovery implements LossRecovery
         return length <= 0 ? 0 : length - ctx.scoreboard().sackedBetween(from, to);
     }
 
+    /** The window of recovery: RFC 6937's, set on each ACK. */
     private long recoveryWindow()
     {
-        final CongestionControl cc = ctx.congestionControl();
-        return Math.min(cc.cwnd(), cc.ssthresh());
+        return prr.windowBytes();
     }
 
     @Override
@@ -264,6 +286,7 @@ public final class SackRecovery implements LossRecovery
     public String toString()
     {
         return "SackRecovery{dupAcks=" + dupAcks + ", inRecovery=" + inRecovery + ", recoveryPoint=" +
-            Integer.toUnsignedString(recoveryPoint) + ", highRxt=" + Integer.toUnsignedString(highRxt) + '}';
+            Integer.toUnsignedString(recoveryPoint) + ", highRxt=" + Integer.toUnsignedString(highRxt) +
+            (inRecovery ? ", " + prr : "") + '}';
     }
 }
