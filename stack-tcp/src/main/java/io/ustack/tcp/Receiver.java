@@ -120,7 +120,7 @@ final class Receiver
             output.sendAck(t, nowNs);
             if (t.dsack.pending())
             {
-                t.dsackUnsent++; // no packet buffer was free: that report is lost, the newer one takes its place
+                t.dsackUnsent++; // no packet buffer or no room below: that report is lost, the newer one takes its place
                 t.dsack.sent();
             }
             t.dsack.record(from, to);
