@@ -211,6 +211,30 @@ final class SegmentOutput
      * §4: a pending D-SACK goes first of all; the block holding the duplicate, when it lies above RCV.NXT, is then
      * the most recent and comes second (§4 (d)). Fills the scratch arrays; returns the block count.
      */
+    /**
+     * Option bytes the SACK blocks we owe would take (RFC 2018 §3: 2 + 8 per block, NOP-padded to 4 + 8), as many
+     * blocks as there are ranges to report (held out-of-order ranges, plus a pending D-SACK) and fit beside the
+     * timestamps; 0 when nothing is owed. New data segments are cut this much shorter than Eff.snd.MSS, as Linux's
+     * {@code tcp_current_mss} does, so the blocks ride on the data: otherwise a full segment has no room for them,
+     * and in a two-way transfer the sender would learn of holes only from the rare pure ACK.
+     */
+    int sackRoomWanted(final Tcb t)
+    {
+        if (!t.sackOk)
+        {
+            return 0;
+        }
+        final int ranges = t.receiveBuffer.outOfOrderRangeCount() + (t.dsack.pending() ? 1 : 0);
+        if (ranges == 0)
+        {
+            return 0;
+        }
+        final int maxRoom = TcpOptions.MAX_OPTIONS_LENGTH - (t.tsOk ? Tcb.TIMESTAMPS_OPTION_BYTES : 0);
+        final int blocks = Math.min(Math.min(ranges, TcpOptions.MAX_SACK_BLOCKS),
+            (maxRoom - 4) / TcpOptions.SACK_BLOCK_LENGTH);
+        return 4 + blocks * TcpOptions.SACK_BLOCK_LENGTH;
+    }
+
     private int sackBlocksFor(final Tcb t, final int length)
     {
         dsackInBlocks = false;

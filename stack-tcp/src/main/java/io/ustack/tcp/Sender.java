@@ -101,13 +101,15 @@ final class Sender
             Integer.MAX_VALUE));
         final boolean retransmission = SeqNum.lt(t.sndNxt, t.sndMax);
         final int hole = retransmission ? SeqNum.diff(holeEnd, t.sndNxt) : Integer.MAX_VALUE;
-        final int length = Math.min(Math.min(Math.min(unsent, t.effMss), usable), hole);
+        // New data leaves room for the SACK blocks we owe (retransmissions keep their original boundaries).
+        final int mssNow = retransmission ? t.effMss : t.effMss - output.sackRoomWanted(t);
+        final int length = Math.min(Math.min(Math.min(unsent, mssNow), usable), hole);
         final boolean fin = finToSend && length == unsent && (usable > length || length == 0 && inFlight == 0);
         if (length == 0 && !fin)
         {
             return false;
         }
-        if (length < t.effMss && !retransmission && !fin && !smallSegmentAllowed(t, length, unsent, usable, inFlight))
+        if (length < mssNow && !retransmission && !fin && !smallSegmentAllowed(t, length, unsent, usable, inFlight))
         {
             return false;
         }

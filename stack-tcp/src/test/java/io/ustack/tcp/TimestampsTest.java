@@ -123,7 +123,8 @@ class TimestampsTest
     }
 
     @Test
-    @DisplayName("RFC 7323 Appendix A: with timestamps, an ACK holds three SACK blocks in 40 option bytes; MSS - 12 data")
+    @DisplayName("RFC 7323 Appendix A: with timestamps, an ACK holds three SACK blocks in 40 option bytes, and data " +
+        "segments shorten to carry them")
     void optionLayoutWithSack_rfc7323appendixA()
     {
         final TcpHarness h = established();
@@ -140,7 +141,8 @@ class TimestampsTest
         assertTrue(last.timestamps());
         h.tcp.noDelay(h.connId, true);
         final List<Seg> data = h.write(5000);
-        assertEquals(1448, data.get(0).length(), "Eff.snd.MSS leaves room for the timestamps option");
-        assertEquals(12, data.get(0).optionsLength(), "full-sized data segments have no room for SACK blocks");
+        assertEquals(1448 - 28, data.get(0).length(), "Eff.snd.MSS less the timestamps, less three SACK blocks");
+        assertEquals(40, data.get(0).optionsLength(), "timestamps and three SACK blocks ride on the data");
+        assertEquals(6, data.get(0).sackBlocks().length, data.get(0).toString());
     }
 }
