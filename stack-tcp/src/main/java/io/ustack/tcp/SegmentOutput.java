@@ -205,13 +205,6 @@ final class SegmentOutput
     }
 
     /**
-     * RFC 2018 §4: an ACK sent while out-of-order data is held carries SACK blocks, the one holding the most recently
-     * received segment first, then the others most recent first, as many as fit: four in the 40 option bytes, and
-     * on a data segment only as many as the MSS leaves room for (RFC 6691: options come out of the MSS). RFC 2883
-     * §4: a pending D-SACK goes first of all; the block holding the duplicate, when it lies above RCV.NXT, is then
-     * the most recent and comes second (§4 (d)). Fills the scratch arrays; returns the block count.
-     */
-    /**
      * Option bytes the SACK blocks we owe would take (RFC 2018 §3: 2 + 8 per block, NOP-padded to 4 + 8), as many
      * blocks as there are ranges to report (held out-of-order ranges, plus a pending D-SACK) and fit beside the
      * timestamps; 0 when nothing is owed. New data segments are cut this much shorter than Eff.snd.MSS, as Linux's
@@ -235,6 +228,13 @@ final class SegmentOutput
         return 4 + blocks * TcpOptions.SACK_BLOCK_LENGTH;
     }
 
+    /**
+     * RFC 2018 §4: an ACK sent while out-of-order data is held carries SACK blocks, the one holding the most recently
+     * received segment first, then the others most recent first, as many as fit: four in the 40 option bytes, and
+     * on a data segment only as many as the MSS leaves room for (RFC 6691: options come out of the MSS). RFC 2883
+     * §4: a pending D-SACK goes first of all; the block holding the duplicate, when it lies above RCV.NXT, is then
+     * the most recent and comes second (§4 (d)). Fills the scratch arrays; returns the block count.
+     */
     private int sackBlocksFor(final Tcb t, final int length)
     {
         dsackInBlocks = false;
