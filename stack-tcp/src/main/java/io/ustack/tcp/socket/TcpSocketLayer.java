@@ -518,36 +518,27 @@ public final class TcpSocketLayer implements TransportProtocol, TcpSockets, TcpE
     public void onConnected(final int connId)
     {
         final TcpSocketImpl socket = byConnId[connId];
-        if (socket != null)
+        if (socket != null && socket.phase == TcpSocketImpl.CONNECTING)
         {
-            if (socket.phase == TcpSocketImpl.CONNECTING)
-            {
-                socket.onEstablished();
-            }
-            active.add(socket);
+            socket.onEstablished();
         }
-        else
-        {
-            callbacks.onEvent(connId);
-        }
+        activate(connId);
     }
 
     @Override
     public void onReadable(final int connId)
     {
-        final TcpSocketImpl socket = byConnId[connId];
-        if (socket != null)
-        {
-            active.add(socket);
-        }
-        else
-        {
-            callbacks.onEvent(connId);
-        }
+        activate(connId);
     }
 
     @Override
     public void onWritable(final int connId)
+    {
+        activate(connId);
+    }
+
+    /** Queues the connection's socket for a pump, or its callback connection for delivery, next cycle. */
+    private void activate(final int connId)
     {
         final TcpSocketImpl socket = byConnId[connId];
         if (socket != null)
@@ -567,12 +558,8 @@ public final class TcpSocketLayer implements TransportProtocol, TcpSockets, TcpE
         if (socket != null)
         {
             socket.onEnded(error);
-            active.add(socket);
         }
-        else
-        {
-            callbacks.onEvent(connId);
-        }
+        activate(connId);
     }
 
     // ---- stack thread -------------------------------------------------------------------------------------------
