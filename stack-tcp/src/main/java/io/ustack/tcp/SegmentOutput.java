@@ -204,6 +204,12 @@ final class SegmentOutput
             (t.offerWindowScale ? TcpOptions.WINDOW_SCALE_LENGTH + 1 : 0);
     }
 
+    /** Option bytes left for SACK blocks beside the timestamps option, when that is in use. */
+    private static int sackOptionRoom(final Tcb t)
+    {
+        return TcpOptions.MAX_OPTIONS_LENGTH - (t.tsOk ? Tcb.TIMESTAMPS_OPTION_BYTES : 0);
+    }
+
     /**
      * Option bytes the SACK blocks we owe would take (RFC 2018 §3: 2 + 8 per block, NOP-padded to 4 + 8), as many
      * blocks as there are ranges to report (held out-of-order ranges, plus a pending D-SACK) and fit beside the
@@ -222,9 +228,8 @@ final class SegmentOutput
         {
             return 0;
         }
-        final int maxRoom = TcpOptions.MAX_OPTIONS_LENGTH - (t.tsOk ? Tcb.TIMESTAMPS_OPTION_BYTES : 0);
         final int blocks = Math.min(Math.min(ranges, TcpOptions.MAX_SACK_BLOCKS),
-            (maxRoom - 4) / TcpOptions.SACK_BLOCK_LENGTH);
+            (sackOptionRoom(t) - 4) / TcpOptions.SACK_BLOCK_LENGTH);
         return 4 + blocks * TcpOptions.SACK_BLOCK_LENGTH;
     }
 
@@ -244,7 +249,7 @@ final class SegmentOutput
             return 0;
         }
         // Eff.snd.MSS already excludes the timestamps option when it is in use.
-        final int maxRoom = TcpOptions.MAX_OPTIONS_LENGTH - (t.tsOk ? Tcb.TIMESTAMPS_OPTION_BYTES : 0);
+        final int maxRoom = sackOptionRoom(t);
         final int room = length == 0 ? maxRoom : Math.min(maxRoom, t.effMss - length);
         final int fit = Math.min(TcpOptions.MAX_SACK_BLOCKS, (room - 4) / TcpOptions.SACK_BLOCK_LENGTH);
         if (fit < 1)
