@@ -217,22 +217,28 @@ static void throw_step(JNIEnv *env, const char *step, const char *name, int erro
 }
 
 /*
- * AfPacket.open(name, netnsPath, ifindex, version, blockTimeoutMs, txRing, copyTx, blockSize, frameSize,
- * blockCount, fanout, promiscuous, out): a bound AF_PACKET socket with an RX ring (and a TX ring if txRing) of
- * blockCount blocks each, in TPACKET_V2 or TPACKET_V3 format, mapped at once (copyTx: see PACKET_VNET_HDR below). With TPACKET_V3 the kernel hands an RX block to user space
- * when it is full or blockTimeoutMs after its first frame (tp_retire_blk_tov; 0 lets the kernel choose). fanout < 0 means no
- * PACKET_FANOUT; otherwise it is the PACKET_FANOUT argument (group id | mode << 16). Returns the mapping as a direct
- * ByteBuffer (RX ring, then TX ring) and fills out with fd, ifindex and mapping length. On failure frees everything
- * it made and throws IOException naming the step.
+ * AfPacket.open(name, netnsPath, ifindex, version, blockTimeoutMs, txRing, txFlags, blockSize, frameSize,
+ * blockCount, txFrameSize, txFrameCount, fanout, promiscuous, out): a bound AF_PACKET socket with an RX ring of
+ * blockCount blocks (and, if txRing, a TX ring of txFrameCount slots of txFrameSize bytes, in blocks of blockSize or
+ * of one slot when a slot is larger), in TPACKET_V2 or TPACKET_V3 format, mapped at once. txFlags: TX_VNET_HDR (see
+ * PACKET_VNET_HDR below), TX_THROUGH_QDISC (no PACKET_QDISC_BYPASS). With TPACKET_V3 the kernel hands an RX block to
+ * user space when it is full or blockTimeoutMs after its first frame (tp_retire_blk_tov; 0 lets the kernel choose).
+ * fanout < 0 means no PACKET_FANOUT; otherwise it is the PACKET_FANOUT argument (group id | mode << 16). Returns the
+ * mapping as a direct ByteBuffer (RX ring, then TX ring) and fills out with fd, ifindex and mapping length. On
+ * failure frees everything it made and throws IOException naming the step.
  */
+#define TX_VNET_HDR 1
+#define TX_THROUGH_QDISC 2
 JNIEXPORT jobject JNICALL Java_io_ustack_jni_AfPacket_open(
     JNIEnv *env, jclass type, jstring name, jstring netns, jint ifindex, jint version, jint blockTimeoutMs,
-    jboolean txRing, jboolean copyTx, jint blockSize, jint frameSize, jint blockCount, jint fanout,
-    jboolean promiscuous, jlongArray out)
+    jboolean txRing, jint txFlags, jint blockSize, jint frameSize, jint blockCount, jint txFrameSize,
+    jint txFrameCount, jint fanout, jboolean promiscuous, jlongArray out)
 {
     (void)type;
     if (name == NULL || out == NULL || (*env)->GetArrayLength(env, out) < OPEN_LENGTH || blockSize <= 0 ||
-        frameSize <= 0 || blockCount <= 0 || blockSize % frameSize != 0 ||
+        frameSize <= 0 || blockCount <= 0 || blockSize % frameSize != 0 || txFrameSize <= 0 || txFrameCount <= 0 ||
+        (txFrameSize < blockSize ? blockSize % txFrameSize != 0 || txFrameCount % (blockSize / txFrameSize) != 0 :
+            txFrameSize % 4096 != 0) ||
         (version != TPACKET_V2 && version != TPACKET_V3) || blockTimeoutMs < 0)
     {
         ustack_throw(env, "java/lang/IllegalArgumentException", "open: bad arguments (AfPacketConfig checks them)");
@@ -279,12 +285,13 @@ JNIEXPORT jobject JNICALL Java_io_ustack_jni_AfPacket_open(
         goto fail;
     }
     /*
-     * copyTx: each TX frame is preceded by a struct virtio_net_hdr whose hdr_len is the whole frame, so tpacket_snd
+     * TX_VNET_HDR: each TX frame is preceded by a struct virtio_net_hdr. With hdr_len the whole frame, tpacket_snd
      * copies the frame into the skb instead of attaching the ring's pages to it (which veth and other virtual
-     * devices must copy again, page by page). Every RX frame then gets a virtio_net_hdr in front of it too; tp_mac
-     * still points at the frame. Must be set before the rings exist.
+     * devices must copy again, page by page); with gso_type set, the kernel (or the NIC) cuts the frame into
+     * segments. Every RX frame then gets a virtio_net_hdr in front of it too; tp_mac still points at the frame. Must
+     * be set before the rings exist.
      */
-    if (copyTx && set_int(fd, SOL_PACKET, PACKET_VNET_HDR, 1) != 0)
+    if ((txFlags & TX_VNET_HDR) && set_int(fd, SOL_PACKET, PACKET_VNET_HDR, 1) != 0)
     {
         throw_step(env, "setsockopt(PACKET_VNET_HDR)", chars, errno);
         goto fail;
@@ -303,14 +310,20 @@ JNIEXPORT jobject JNICALL Java_io_ustack_jni_AfPacket_open(
         throw_step(env, "setsockopt(PACKET_RX_RING)", chars, errno);
         goto fail;
     }
-    /* The kernel refuses a V3 TX ring with a block timeout: TX slots are plain frames. */
+    /* The kernel refuses a V3 TX ring with a block timeout: TX slots are plain frames. A slot larger than a block
+     * gets a block of its own. */
+    const int txBlockSize = txFrameSize > blockSize ? txFrameSize : blockSize;
     request.tp_retire_blk_tov = 0;
+    request.tp_block_size = (unsigned int)txBlockSize;
+    request.tp_frame_size = (unsigned int)txFrameSize;
+    request.tp_frame_nr = (unsigned int)txFrameCount;
+    request.tp_block_nr = (unsigned int)(txFrameCount / (txBlockSize / txFrameSize));
     if (txRing && setsockopt(fd, SOL_PACKET, PACKET_TX_RING, &request, request_size) != 0)
     {
         throw_step(env, "setsockopt(PACKET_TX_RING)", chars, errno);
         goto fail;
     }
-    length = (txRing ? 2 : 1) * (size_t)blockSize * (size_t)blockCount;
+    length = (size_t)blockSize * (size_t)blockCount + (txRing ? (size_t)txFrameSize * (size_t)txFrameCount : 0);
     ring = mmap(NULL, length, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_LOCKED | MAP_POPULATE, fd, 0);
     if (ring == MAP_FAILED)
     {
@@ -322,8 +335,11 @@ JNIEXPORT jobject JNICALL Java_io_ustack_jni_AfPacket_open(
         throw_step(env, "mmap(PACKET_RX_RING, PACKET_TX_RING)", chars, errno);
         goto fail;
     }
-    /* Frames we send skip the qdisc layer (and so are not looped back to packet sockets through it). */
-    if (set_int(fd, SOL_PACKET, PACKET_QDISC_BYPASS, 1) != 0)
+    /*
+     * Frames we send skip the qdisc layer (and so are not looped back to packet sockets through it). Not with
+     * TX_THROUGH_QDISC: a direct transmit drops a frame the kernel must cut into segments (GSO) itself.
+     */
+    if (!(txFlags & TX_THROUGH_QDISC) && set_int(fd, SOL_PACKET, PACKET_QDISC_BYPASS, 1) != 0)
     {
         throw_step(env, "setsockopt(PACKET_QDISC_BYPASS)", chars, errno);
         goto fail;

@@ -61,7 +61,7 @@ public final class AfPacket
     /** {@code TPACKET_V3}: receive blocks of variable-size frames, handed over a block at a time. */
     public static final int TPACKET_V3 = 2;
     /**
-     * Bytes of {@code struct virtio_net_hdr} in front of each frame of a socket opened with {@code copyTx}: flags,
+     * Bytes of {@code struct virtio_net_hdr} in front of each frame of a socket opened with {@link #TX_VNET_HDR}: flags,
      * gso_type, then hdr_len at offset 2 (little-endian), gso_size, csum_start, csum_offset.
      */
     public static final int VNET_HDR_LENGTH = 10;
@@ -70,6 +70,11 @@ public final class AfPacket
     /** Where a frame starts in a {@link #sendBatch} staging slot (after its 4-byte host-order length). */
     public static final int STAGING_DATA_OFFSET = 16;
 
+    /** {@link #open} txFlags: set {@code PACKET_VNET_HDR}, each transmit frame after a {@link #VNET_HDR_LENGTH}-byte header. */
+    public static final int TX_VNET_HDR = 1;
+    /** {@link #open} txFlags: no {@code PACKET_QDISC_BYPASS} (the kernel's direct transmit drops frames it must cut). */
+    public static final int TX_THROUGH_QDISC = 2;
+
     /**
      * Opens a bound AF_PACKET socket with a receive ring and, if {@code txRing}, a transmit ring, mapped as one
      * buffer.
@@ -77,16 +82,21 @@ public final class AfPacket
      * @param version        {@link #TPACKET_V2} or {@link #TPACKET_V3}
      * @param blockTimeoutMs TPACKET_V3 only: the receive block timeout ({@code tp_retire_blk_tov}; 0: the kernel's)
      * @param txRing         map a transmit ring too (false: the endpoint sends with {@link #sendBatch})
-     * @param copyTx         with {@code txRing}: set {@code PACKET_VNET_HDR}, so that each transmit frame starts
-     *                       with a {@link #VNET_HDR_LENGTH}-byte header whose hdr_len makes the kernel copy the whole
-     *                       frame rather than attach ring pages (received frames get that header in front too)
+     * @param txFlags        {@link #TX_VNET_HDR} and {@link #TX_THROUGH_QDISC}, or 0. With {@code TX_VNET_HDR} each
+     *                       transmit frame starts with a {@code struct virtio_net_hdr} (whose hdr_len makes the kernel
+     *                       copy the frame rather than attach ring pages, and whose gso fields ask it to segment), and
+     *                       received frames get that header in front too
+     * @param txFrameSize    bytes per transmit slot (a divisor of {@code blockSize}, or a multiple of 4096 that gets
+     *                       a block of its own)
+     * @param txFrameCount   transmit slots
      * @param fanout         PACKET_FANOUT argument ({@code groupId | mode << 16}), or -1 for none
-     * @return the mapping: {@code blockSize * blockCount} bytes of receive ring, then as many of transmit ring
+     * @return the mapping: {@code blockSize * blockCount} bytes of receive ring, then
+     * {@code txFrameSize * txFrameCount} of transmit ring
      * @throws IOException naming the failed step; everything made before it is freed
      */
     public static native ByteBuffer open(String name, String netnsPath, int ifindex, int version, int blockTimeoutMs,
-        boolean txRing, boolean copyTx, int blockSize, int frameSize, int blockCount, int fanout, boolean promiscuous,
-        long[] out) throws IOException;
+        boolean txRing, int txFlags, int blockSize, int frameSize, int blockCount, int txFrameSize, int txFrameCount,
+        int fanout, boolean promiscuous, long[] out) throws IOException;
 
     /**
      * Sends {@code count} frames from a staging buffer with {@code sendmmsg}: slot {@code i} starts at

@@ -29,7 +29,9 @@ final class RingOptions
 
     @Option(names = "--tx-mode", description = "How frames reach the kernel: ${COMPLETION-CANDIDATES} (default "
         + "RING_SENDTO: a mapped transmit ring, one sendto per batch; RING_COPY: the same ring, each frame copied "
-        + "by the kernel, cheaper on veth; SENDMMSG: no ring).")
+        + "by the kernel, cheaper on veth; RING_GSO: as RING_COPY, consecutive TCP segments sent as one frame of up "
+        + "to 64 KiB that the kernel or the NIC cuts again (turn segmentation offload off on a veth whose peer is "
+        + "not a kernel: `ethtool -K IF tso off`); SENDMMSG: no ring).")
     AfPacketConfig.TxMode txMode;
 
     @Option(names = "--frame-size", description = "Bytes per ring slot: a multiple of 16, at least the interface "

@@ -134,7 +134,7 @@ class RingOptionsTest
         assertTrue(result.err.contains("V2, V3"), result.toString());
         result = CliRun.run(serveWith("--tx-mode", "WRITE"));
         assertEquals(2, result.code, result.toString());
-        assertTrue(result.err.contains("RING_SENDTO, SENDMMSG, RING_COPY"), result.toString());
+        assertTrue(result.err.contains("RING_SENDTO, SENDMMSG, RING_COPY, RING_GSO"), result.toString());
     }
 
     @Test

@@ -57,8 +57,21 @@ public final class AfPacketConfig
          * 2026-11-25-frames.txt); on a NIC, {@link #RING_SENDTO}'s zero copy should be. Received frames then carry
          * a 10-byte header in front, so a slot holds 10 bytes less ({@link #maxMtu()}).
          */
-        RING_COPY
+        RING_COPY,
+        /**
+         * As {@link #RING_COPY}, and consecutive TCP/IPv4 segments of one flow in a flush leave as one frame of up to
+         * 64 KiB that the kernel cuts back into the same segments (a {@code virtio_net_hdr} asking for TCPv4 GSO;
+         * a NIC with TCP segmentation offload cuts it itself). One kernel send path per up to 45 segments instead
+         * of one each. Transmit slots are {@link #GSO_TX_SLOT_BYTES} each ({@link #GSO_TX_SLOTS} of them), and
+         * frames go through the interface's qdisc: the kernel's direct transmit drops frames it must cut.
+         */
+        RING_GSO
     }
+
+    /** Bytes per transmit slot in {@link TxMode#RING_GSO}: one merged frame of up to 64 KiB fits. */
+    public static final int GSO_TX_SLOT_BYTES = 1 << 16;
+    /** Transmit slots in {@link TxMode#RING_GSO} (4 MiB). */
+    public static final int GSO_TX_SLOTS = 64;
 
     /** {@code PACKET_FANOUT_*} modes: how the kernel spreads frames over the sockets of one group. */
     public enum FanoutMode
@@ -190,10 +203,28 @@ public final class AfPacketConfig
         return txMode;
     }
 
+    /** Frames carry a {@code virtio_net_hdr} both ways ({@link TxMode#RING_COPY}, {@link TxMode#RING_GSO}). */
+    public boolean vnetHeader()
+    {
+        return txMode == TxMode.RING_COPY || txMode == TxMode.RING_GSO;
+    }
+
+    /** Bytes per transmit ring slot. */
+    public int txFrameSize()
+    {
+        return txMode == TxMode.RING_GSO ? GSO_TX_SLOT_BYTES : frameSize;
+    }
+
+    /** Transmit ring slots. */
+    public int txFrameCount()
+    {
+        return txMode == TxMode.RING_GSO ? GSO_TX_SLOTS : frameCount;
+    }
+
     /** The largest interface MTU whose frames fit one receive slot whole. */
     public int maxMtu()
     {
-        return frameSize - Tpacket2.RX_NET_OFFSET - (txMode == TxMode.RING_COPY ? AfPacket.VNET_HDR_LENGTH : 0);
+        return frameSize - Tpacket2.RX_NET_OFFSET - (vnetHeader() ? AfPacket.VNET_HDR_LENGTH : 0);
     }
 
     @Override

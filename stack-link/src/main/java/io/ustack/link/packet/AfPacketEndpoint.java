@@ -55,8 +55,8 @@ public final class AfPacketEndpoint implements LinkEndpoint
         this.rxRing = v3 ? new PacketBlockRxRing(ring, 0, config.blockSize(), ringBytes / config.blockSize()) :
             new PacketRxRing(ring, 0, config.frameSize(), config.frameCount());
         final boolean sendmmsg = config.txMode() == AfPacketConfig.TxMode.SENDMMSG;
-        this.txRing = sendmmsg ? null : new PacketTxRing(ring, ringBytes, config.frameSize(), config.frameCount(), v3,
-            config.txMode() == AfPacketConfig.TxMode.RING_COPY);
+        this.txRing = sendmmsg ? null : new PacketTxRing(ring, ringBytes, config.txFrameSize(),
+            config.txFrameCount(), v3, config.vnetHeader(), config.txMode() == AfPacketConfig.TxMode.RING_GSO);
         this.batchSender = sendmmsg ? StagedBatchSender.forSocket(fd, config.frameSize(), config.frameCount()) : null;
         this.blocking = config.pollMode() == AfPacketConfig.PollMode.BLOCKING;
     }
@@ -103,9 +103,10 @@ public final class AfPacketEndpoint implements LinkEndpoint
             AfPacket.TPACKET_V2;
         final ByteBuffer mapping = AfPacket.open(name, config.namespacePath(), (int)info[AfPacket.INFO_INDEX],
             version, config.blockTimeoutMs(), config.txMode() != AfPacketConfig.TxMode.SENDMMSG,
-            config.txMode() == AfPacketConfig.TxMode.RING_COPY,
+            (config.vnetHeader() ? AfPacket.TX_VNET_HDR : 0) |
+                (config.txMode() == AfPacketConfig.TxMode.RING_GSO ? AfPacket.TX_THROUGH_QDISC : 0),
             config.blockSize(), config.frameSize(), config.frameCount() / (config.blockSize() / config.frameSize()),
-            fanout, override, opened);
+            config.txFrameSize(), config.txFrameCount(), fanout, override, opened);
         return new AfPacketEndpoint(config, mac, mtu, (int)opened[AfPacket.OPEN_FD], mapping);
     }
 
@@ -192,6 +193,15 @@ public final class AfPacketEndpoint implements LinkEndpoint
     public long kickErrors()
     {
         return batchSender != null ? batchSender.refusedFlushes() : kickErrors;
+    }
+
+    /**
+     * TCP segments that left merged into an earlier segment's frame ({@link AfPacketConfig.TxMode#RING_GSO}), for
+     * the kernel to cut apart again.
+     */
+    public long mergedSegments()
+    {
+        return txRing == null ? 0 : txRing.mergedSegments();
     }
 
     /** Unmaps the rings and closes the socket. Idempotent. */

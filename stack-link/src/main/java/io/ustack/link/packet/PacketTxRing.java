@@ -15,6 +15,10 @@ import java.nio.ByteOrder;
  * <p>On a socket with {@code PACKET_VNET_HDR} ({@link AfPacketConfig.TxMode#RING_COPY}) each slot's data starts with
  * a 10-byte {@code struct virtio_net_hdr}: all zero (no checksum offload, no segmentation) but {@code hdr_len}, set to
  * the frame's length so that the kernel copies all of it into the packet buffer; the frame follows it.
+ *
+ * <p>With merging ({@link AfPacketConfig.TxMode#RING_GSO}) a TCP segment that could start a merged frame stays open
+ * in its slot, and the segments after it that continue it are appended there ({@link TcpSegmentMerger}); the slot is
+ * handed over when a frame that does not continue it comes, or at the next {@link #takePending()}.
  */
 final class PacketTxRing
 {
@@ -27,6 +31,8 @@ final class PacketTxRing
     private final int lengthOffset;
     private final int dataOffset;
     private final int vnetHeader;
+    private final TcpSegmentMerger merger;
+    private int openSlot;
     private int index;
     private int pending;
 
@@ -46,6 +52,18 @@ final class PacketTxRing
     PacketTxRing(final UnsafeBuffer ring, final int baseOffset, final int frameSize, final int frameCount,
         final boolean v3, final boolean vnetHeader)
     {
+        this(ring, baseOffset, frameSize, frameCount, v3, vnetHeader, false);
+    }
+
+    /** @param merge consecutive segments of a TCP flow leave as one frame the kernel cuts (needs vnetHeader) */
+    PacketTxRing(final UnsafeBuffer ring, final int baseOffset, final int frameSize, final int frameCount,
+        final boolean v3, final boolean vnetHeader, final boolean merge)
+    {
+        if (merge && !vnetHeader)
+        {
+            throw new IllegalArgumentException("merging segments needs the virtio_net_hdr");
+        }
+        this.merger = merge ? new TcpSegmentMerger(ring) : null;
         this.ring = ring;
         this.baseOffset = baseOffset;
         this.frameSize = frameSize;
@@ -68,33 +86,66 @@ final class PacketTxRing
         {
             return false;
         }
+        if (merger != null && merger.isOpen())
+        {
+            if (merger.append(frame, offset, length))
+            {
+                return true;
+            }
+            closeOpenFrame();
+        }
         final int slot = baseOffset + index * frameSize;
         final int status = ring.getIntVolatile(slot + statusOffset);
         if (status != Tpacket2.TP_STATUS_AVAILABLE && status != Tpacket2.TP_STATUS_WRONG_FORMAT)
         {
             return false;
         }
+        final int data = slot + dataOffset + vnetHeader;
+        ring.putBytes(data, frame, offset, length);
+        index = index + 1 == frameCount ? 0 : index + 1;
+        final int payload = merger == null ? -1 : TcpSegmentMerger.mergeablePayload(frame, offset, length);
+        if (payload > 0)
+        {
+            openSlot = slot;
+            merger.open(data, length, maxFrameLength, payload);
+            return true;
+        }
         if (vnetHeader != 0)
         {
-            final int header = slot + dataOffset;
-            ring.putLong(header, 0);
-            ring.putShort(header + 8, (short)0);
-            ring.putShort(header + AfPacket.VNET_HDR_LEN_OFFSET, (short)length, ByteOrder.LITTLE_ENDIAN);
+            TcpSegmentMerger.writeCopyHeader(ring, slot + dataOffset, length);
         }
-        ring.putBytes(slot + dataOffset + vnetHeader, frame, offset, length);
-        ring.putInt(slot + lengthOffset, vnetHeader + length);
-        ring.putIntOrdered(slot + statusOffset, Tpacket2.TP_STATUS_SEND_REQUEST);
-        index = index + 1 == frameCount ? 0 : index + 1;
-        pending++;
+        handOver(slot, length);
         return true;
     }
 
-    /** Frames marked since the last {@link #takePending()}. */
+    /** Frames marked since the last {@link #takePending()}, the open merged frame among them. */
     int takePending()
     {
+        if (merger != null && merger.isOpen())
+        {
+            closeOpenFrame();
+        }
         final int frames = pending;
         pending = 0;
         return frames;
+    }
+
+    /** Segments that left merged into an earlier segment's frame. */
+    long mergedSegments()
+    {
+        return merger == null ? 0 : merger.mergedSegments();
+    }
+
+    private void closeOpenFrame()
+    {
+        handOver(openSlot, merger.close(openSlot + dataOffset));
+    }
+
+    private void handOver(final int slot, final int length)
+    {
+        ring.putInt(slot + lengthOffset, vnetHeader + length);
+        ring.putIntOrdered(slot + statusOffset, Tpacket2.TP_STATUS_SEND_REQUEST);
+        pending++;
     }
 
     /** Longest frame a slot holds. */

@@ -108,6 +108,14 @@ public final class KernelPeerNetwork implements AutoCloseable
         run("ip", "link", "set", interfaceName, "netns", kernelNamespace);
     }
 
+    /** Runs a command in namespace A (ustack's) to completion, e.g. {@code ethtool} on ustack's end of a veth. */
+    public String inUstack(final String... command) throws IOException
+    {
+        final List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", ustackNamespace));
+        full.addAll(Arrays.asList(command));
+        return run(full.toArray(new String[0]));
+    }
+
     /** Runs {@code ip -n A ...}. */
     public String ipInUstack(final String... args) throws IOException
     {
