@@ -157,6 +157,18 @@ final class TcpSocketImpl implements TcpSocket
     @Override
     public int writeNow(final ByteBuffer from) throws IOException
     {
+        ensureWritable();
+        final int n = sendRing.offer(from);
+        if (n > 0)
+        {
+            ringDoorbell();
+        }
+        return n;
+    }
+
+    /** Throws what a write would throw now: closed, output shut down, a connection error, or the connection gone. */
+    private void ensureWritable() throws IOException
+    {
         ensureOpen();
         if (outputShutdown)
         {
@@ -171,12 +183,6 @@ final class TcpSocketImpl implements TcpSocket
         {
             throw new SocketException("Broken pipe: the connection is closed");
         }
-        final int n = sendRing.offer(from);
-        if (n > 0)
-        {
-            ringDoorbell();
-        }
-        return n;
     }
 
     /**
@@ -206,11 +212,16 @@ final class TcpSocketImpl implements TcpSocket
         int round = 0;
         while (from.hasRemaining())
         {
-            if (writeNow(from) > 0)
+            // Once the ring was full, wait until a quarter of it (or all that is left to write) is free, as Linux
+            // wakes a blocked writer only when the send buffer is writeable again (sk_stream_is_writeable): writing
+            // each few bytes the stack takes would wake this thread, and take a CPU, per segment.
+            if ((round == 0 || sendRing.free() >= Math.min(from.remaining(), sendRing.capacity() / 4)) &&
+                writeNow(from) > 0)
             {
                 round = 0;
                 continue;
             }
+            ensureWritable();
             final long waitedNs = layer.clock().nanoTime() - startNs;
             if (waitedNs - timeoutNs >= 0)
             {
@@ -218,7 +229,7 @@ final class TcpSocketImpl implements TcpSocket
                     "within " + timeout);
             }
             checkInterrupt("writing");
-            Waits.idle(round++, timeoutNs - waitedNs);
+            Waits.idleWhileQueued(round++, timeoutNs - waitedNs);
         }
     }
 
