@@ -10,7 +10,9 @@
 #   With --only frames or --only blast (and gcc installed), also benchmarks/src/main/c/frame_blast.c: the same "out"
 #   measurement from C without a JVM (TX ring, TX ring with the kernel copying, send, sendmmsg), the floor any
 #   user-space driver could reach; into the veth peer with its drop sink, then into a dummy interface (the
-#   harness's "sink dummy": no receive path behind the sender, so the sender's own cost shows).
+#   harness's "sink dummy": no receive path behind the sender, so the sender's own cost shows). And
+#   benchmarks/src/main/c/gso_blast.c: the kernel's cost per MiB of TCP segments sent one per frame or merged for
+#   the kernel to cut (RING_COPY against RING_GSO).
 # Usage: benchmarks/run-driver.sh [--no-build] [--only frames|blast|e2e] [--repeats N] [--seconds S] [--name NAME]
 # --name NAME writes benchmarks/results/<date>-NAME.{env,txt} instead (for experiments beside the reference run);
 # without it, --only frames and --only blast write <date>-driver-frames and <date>-driver-blast, so a partial run
@@ -20,7 +22,7 @@
 # --variants base,ack=stretch,socket-ring=4194304 to compare ustack configurations in one run) in $E2E_ARGS; of the
 # frame-rate harness (e.g. --generators 2, --directions out, --sinks drop,dummy, --variants pcap4j) in $FRAMES_ARGS.
 # End-to-end variant keys (UstackVariant): ack, buffer, socket-ring, idle, rings, link-batch, threads=1 (run to
-# completion: one thread polls the stack between its non-blocking socket calls), tx=RING_COPY|SENDMMSG, ingress-drop=1
+# completion: one thread polls the stack between its non-blocking socket calls), tx=RING_COPY|RING_GSO|SENDMMSG, ingress-drop=1
 # (nftables drops ustack's frames at ingress after the packet socket: the kernel of ustack's namespace skips IP input);
 # combine with "/", e.g. E2E_ARGS="--measure throughput --variants base,threads=1/tx=RING_COPY/ingress-drop=1".
 set -euo pipefail
@@ -100,6 +102,7 @@ jvm=(java --add-exports java.base/jdk.internal.misc=ALL-UNNAMED --enable-native-
     if [[ $only == frames || $only == blast ]] && command -v gcc >/dev/null; then
         mkdir -p benchmarks/target
         gcc -O2 -Wall -Wextra -Werror -o benchmarks/target/frame_blast benchmarks/src/main/c/frame_blast.c
+        gcc -O2 -Wall -Wextra -Werror -o benchmarks/target/gso_blast benchmarks/src/main/c/gso_blast.c
         # The same drop sink as the harness's "sink drop": an nftables netdev ingress chain on the peer.
         ip netns exec "$b" nft add table netdev frame_blast_sink
         ip netns exec "$b" nft add chain netdev frame_blast_sink in \
@@ -112,6 +115,12 @@ jvm=(java --add-exports java.base/jdk.internal.misc=ALL-UNNAMED --enable-native-
                     after=$(ip netns exec "$b" cat /sys/class/net/ub/statistics/rx_packets)
                     echo "frame_blast repeat $repeat: $line; peer rx_packets +$((after - before))"
                 done
+            done
+            # TCP segments one per frame (RING_COPY) or merged into frames the kernel cuts (RING_GSO): the kernel's
+            # system time per MiB, which is what merging saves.
+            for mode in "linear 1" "gso 16" "gso 44"; do
+                line=$(ip netns exec "$a" benchmarks/target/gso_blast ua $mode "$seconds")
+                echo "gso_blast repeat $repeat: $line"
             done
         done
         ip netns exec "$b" nft delete table netdev frame_blast_sink
