@@ -7,7 +7,6 @@ import io.ustack.api.net.Ipv4Address;
 import io.ustack.api.socket.TcpSocket;
 import io.ustack.link.packet.AfPacketConfig;
 import io.ustack.link.packet.AfPacketEndpoint;
-import io.ustack.runtime.ShutdownReport;
 import io.ustack.runtime.Stack;
 import org.agrona.concurrent.SystemNanoClock;
 import org.junit.jupiter.api.AfterAll;
@@ -95,18 +94,7 @@ class AfPacketGsoInteropTest
     @AfterAll
     void stop()
     {
-        try
-        {
-            if (stack != null)
-            {
-                final ShutdownReport report = stack.shutdown();
-                assertEquals(0, report.agentErrors(), () -> "agent error: " + stack.firstAgentError());
-            }
-        }
-        finally
-        {
-            network.close();
-        }
+        network.closeAfter(stack);
     }
 
     @ParameterizedTest(name = "offloads at ustack's end {0}, {1}% loss, {2} MiB")

@@ -1,5 +1,7 @@
 package io.ustack.runtime.interop;
 
+import io.ustack.runtime.ShutdownReport;
+import io.ustack.runtime.Stack;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 
@@ -249,6 +251,26 @@ public final class KernelPeerNetwork implements AutoCloseable
             dropped[i] = Long.parseLong(counters.group(1));
         }
         return dropped;
+    }
+
+    /**
+     * Shuts {@code stack} down (if it was built), failing the test if one of its agents threw, then closes this
+     * network whatever happened: the end of an interop test class.
+     */
+    public void closeAfter(final Stack stack)
+    {
+        try
+        {
+            if (stack != null)
+            {
+                final ShutdownReport report = stack.shutdown();
+                Assertions.assertEquals(0, report.agentErrors(), () -> "agent error: " + stack.firstAgentError());
+            }
+        }
+        finally
+        {
+            close();
+        }
     }
 
     /** Kills what was started here and deletes both namespaces. Idempotent; never throws. */

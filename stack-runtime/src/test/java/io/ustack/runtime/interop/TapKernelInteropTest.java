@@ -8,7 +8,6 @@ import io.ustack.api.socket.PingReply;
 import io.ustack.api.socket.TcpListener;
 import io.ustack.api.socket.TcpSocket;
 import io.ustack.link.tap.TapEndpoint;
-import io.ustack.runtime.ShutdownReport;
 import io.ustack.runtime.Stack;
 import org.agrona.concurrent.SystemNanoClock;
 import org.junit.jupiter.api.AfterAll;
@@ -80,18 +79,7 @@ class TapKernelInteropTest
     @AfterAll
     void stop()
     {
-        try
-        {
-            if (stack != null)
-            {
-                final ShutdownReport report = stack.shutdown();
-                assertEquals(0, report.agentErrors(), () -> "agent error: " + stack.firstAgentError());
-            }
-        }
-        finally
-        {
-            network.close();
-        }
+        network.closeAfter(stack);
     }
 
     @ParameterizedTest(name = "ping -s {0}")
