@@ -1,14 +1,10 @@
 package io.ustack.runtime.interop;
 
-import io.ustack.api.config.IdleStrategyKind;
-import io.ustack.api.config.StackConfig;
-import io.ustack.api.config.ThreadingMode;
 import io.ustack.api.net.Ipv4Address;
 import io.ustack.api.socket.TcpSocket;
 import io.ustack.link.packet.AfPacketConfig;
 import io.ustack.link.packet.AfPacketEndpoint;
 import io.ustack.runtime.Stack;
-import org.agrona.concurrent.SystemNanoClock;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -76,16 +72,10 @@ class AfPacketGsoInteropTest
             network.addVeth("ua", "ub", KERNEL + "/24", false);
             endpoint = AfPacketEndpoint.open(AfPacketConfig.builder("ua").namespace(network.ustackNamespace())
                 .txMode(AfPacketConfig.TxMode.RING_GSO).build());
-            stack = Stack.builder(StackConfig.builder().name("gso-interop").threadingMode(ThreadingMode.SHARED)
-                    .idleStrategy(IdleStrategyKind.YIELDING).arpRetryIntervalMs(100).build())
-                .iface(endpoint, USTACK + "/24").clock(new SystemNanoClock()).build().start();
+            stack = KernelPeerNetwork.startStack("gso-interop", endpoint, USTACK + "/24");
         }
         catch (final Exception e)
         {
-            if (endpoint != null && stack == null)
-            {
-                endpoint.close();
-            }
             network.close();
             throw e;
         }

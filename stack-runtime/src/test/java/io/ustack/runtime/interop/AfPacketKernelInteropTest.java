@@ -1,8 +1,5 @@
 package io.ustack.runtime.interop;
 
-import io.ustack.api.config.IdleStrategyKind;
-import io.ustack.api.config.StackConfig;
-import io.ustack.api.config.ThreadingMode;
 import io.ustack.api.counter.DropReason;
 import io.ustack.api.net.Ipv4Address;
 import io.ustack.api.socket.Endpoint;
@@ -13,7 +10,6 @@ import io.ustack.link.packet.AfPacketEndpoint;
 import io.ustack.runtime.ShutdownReport;
 import io.ustack.runtime.Stack;
 import io.ustack.udp.dns.DnsResolver;
-import org.agrona.concurrent.SystemNanoClock;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -60,19 +56,8 @@ class AfPacketKernelInteropTest
         try
         {
             network.addVeth("ua", "ub", KERNEL + "/24", false);
-            final AfPacketEndpoint endpoint = AfPacketEndpoint.open(AfPacketConfig.builder("ua")
-                .namespace(network.ustackNamespace()).build());
-            try
-            {
-                stack = Stack.builder(StackConfig.builder().name("interop").threadingMode(ThreadingMode.SHARED)
-                        .idleStrategy(IdleStrategyKind.YIELDING).arpRetryIntervalMs(100).build())
-                    .iface(endpoint, USTACK + "/24").clock(new SystemNanoClock()).build().start();
-            }
-            catch (final RuntimeException e)
-            {
-                endpoint.close();
-                throw e;
-            }
+            stack = KernelPeerNetwork.startStack("interop", AfPacketEndpoint.open(AfPacketConfig.builder("ua")
+                .namespace(network.ustackNamespace()).build()), USTACK + "/24");
         }
         catch (final Exception e)
         {

@@ -1,7 +1,12 @@
 package io.ustack.runtime.interop;
 
+import io.ustack.api.config.IdleStrategyKind;
+import io.ustack.api.config.StackConfig;
+import io.ustack.api.config.ThreadingMode;
+import io.ustack.api.link.LinkEndpoint;
 import io.ustack.runtime.ShutdownReport;
 import io.ustack.runtime.Stack;
+import org.agrona.concurrent.SystemNanoClock;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 
@@ -251,6 +256,25 @@ public final class KernelPeerNetwork implements AutoCloseable
             dropped[i] = Long.parseLong(counters.group(1));
         }
         return dropped;
+    }
+
+    /**
+     * Starts the stack an interop test drives: one interface on {@code endpoint} at {@code addressAndPrefix}, its
+     * own thread yielding when idle, ARP retried every 100 ms. Closes the endpoint if the stack does not start.
+     */
+    public static Stack startStack(final String name, final LinkEndpoint endpoint, final String addressAndPrefix)
+    {
+        try
+        {
+            return Stack.builder(StackConfig.builder().name(name).threadingMode(ThreadingMode.SHARED)
+                    .idleStrategy(IdleStrategyKind.YIELDING).arpRetryIntervalMs(100).build())
+                .iface(endpoint, addressAndPrefix).clock(new SystemNanoClock()).build().start();
+        }
+        catch (final RuntimeException e)
+        {
+            endpoint.close();
+            throw e;
+        }
     }
 
     /**

@@ -1,15 +1,11 @@
 package io.ustack.runtime.interop;
 
-import io.ustack.api.config.IdleStrategyKind;
-import io.ustack.api.config.StackConfig;
-import io.ustack.api.config.ThreadingMode;
 import io.ustack.api.net.Ipv4Address;
 import io.ustack.api.socket.PingReply;
 import io.ustack.api.socket.TcpListener;
 import io.ustack.api.socket.TcpSocket;
 import io.ustack.link.tap.TapEndpoint;
 import io.ustack.runtime.Stack;
-import org.agrona.concurrent.SystemNanoClock;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -61,9 +57,7 @@ class TapKernelInteropTest
             network.moveToKernel(name);
             network.inKernel("ip", "addr", "add", KERNEL + "/24", "dev", name);
             network.inKernel("ip", "link", "set", name, "up");
-            stack = Stack.builder(StackConfig.builder().name("tap-interop").threadingMode(ThreadingMode.SHARED)
-                    .idleStrategy(IdleStrategyKind.YIELDING).arpRetryIntervalMs(100).build())
-                .iface(tap, USTACK + "/24").clock(new SystemNanoClock()).build().start();
+            stack = KernelPeerNetwork.startStack("tap-interop", tap, USTACK + "/24");
         }
         catch (final Exception e)
         {
