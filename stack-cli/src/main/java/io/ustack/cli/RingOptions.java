@@ -9,8 +9,8 @@ import java.util.Map;
 
 /**
  * The AF_PACKET ring options of every command that opens an interface ({@code serve}, {@code get}, {@code ping},
- * {@code demo --kernel-peer}), as a picocli mixin: receive ring format, transmit mode, ring geometry and how an empty
- * receive ring waits. Unset options keep {@link AfPacketConfig}'s defaults. {@link #applyTo} checks them together
+ * {@code demo --kernel-peer}), as a picocli mixin: receive ring format, transmit mode, ring geometry, how an empty
+ * receive ring waits, and whether the kernel's own input on the interface is dropped. Unset options keep {@link AfPacketConfig}'s defaults. {@link #applyTo} checks them together
  * and names the option to fix.
  */
 final class RingOptions
@@ -57,6 +57,11 @@ final class RingOptions
     @Option(names = "--poll-timeout-ms", description = "--poll-mode BLOCKING only: longest poll(2) wait, at least "
         + "1 ms (default 1).")
     Integer pollTimeoutMs;
+
+    @Option(names = "--ingress-drop", description = "While the stack runs, the kernel drops every frame arriving "
+        + "on the interface after ustack's ring has it (an nftables netdev ingress chain; needs nft), so it does not "
+        + "also run IP input for ustack's traffic. For an interface the kernel has no address on.")
+    boolean ingressDrop;
 
     /**
      * Sets the given options on {@code link} and checks the result.
@@ -105,6 +110,7 @@ final class RingOptions
         {
             link.blocking(pollTimeoutMs == null ? 1 : pollTimeoutMs);
         }
+        link.kernelIngressDrop(ingressDrop);
         try
         {
             return link.build();
@@ -127,6 +133,10 @@ final class RingOptions
         add(arguments, "--block-timeout-ms", blockTimeoutMs);
         add(arguments, "--poll-mode", pollMode);
         add(arguments, "--poll-timeout-ms", pollTimeoutMs);
+        if (ingressDrop)
+        {
+            arguments.add("--ingress-drop");
+        }
         return arguments;
     }
 

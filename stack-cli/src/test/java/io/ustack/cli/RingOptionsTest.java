@@ -57,8 +57,9 @@ class RingOptionsTest
     {
         final AfPacketConfig config = config("--rx-ring", "V3", "--tx-mode", "SENDMMSG", "--frame-size", "4096",
             "--block-size", "131072", "--ring-frames", "512", "--block-timeout-ms", "4", "--poll-mode", "BLOCKING",
-            "--poll-timeout-ms", "7");
+            "--poll-timeout-ms", "7", "--ingress-drop");
         assertEquals(AfPacketConfig.RxRingVersion.V3, config.rxRingVersion());
+        assertTrue(config.kernelIngressDrop());
         assertEquals(AfPacketConfig.TxMode.SENDMMSG, config.txMode());
         assertEquals(4096, config.frameSize());
         assertEquals(131072, config.blockSize());
@@ -74,8 +75,9 @@ class RingOptionsTest
     {
         assertEquals(1, config("--poll-mode", "BLOCKING").pollTimeoutMs());
         final RingOptions given = parse("--rx-ring", "V3", "--block-timeout-ms", "0", "--ring-frames", "64",
-            "--poll-mode", "BLOCKING", "--poll-timeout-ms", "3", "--tx-mode", "SENDMMSG");
+            "--poll-mode", "BLOCKING", "--poll-timeout-ms", "3", "--tx-mode", "SENDMMSG", "--ingress-drop");
         final List<String> arguments = given.asArguments();
+        assertTrue(arguments.contains("--ingress-drop"), arguments::toString);
         assertEquals(given.applyTo(AfPacketConfig.builder("ua")).toString(),
             parse(arguments.toArray(new String[0])).applyTo(AfPacketConfig.builder("ua")).toString());
     }

@@ -34,7 +34,6 @@ final class UstackSide implements AutoCloseable
     private static final Duration WAIT = Duration.ofSeconds(10);
 
     private final Stack stack;
-    private final KernelIngressDrop ingressDrop;
     private final boolean runToCompletion;
     private final StackThreadCpu cpu;
     private final StackThreadCpu appCpu = StackThreadCpu.currentThread();
@@ -63,10 +62,8 @@ final class UstackSide implements AutoCloseable
         this.runToCompletion = threading == ThreadingMode.INVOKER;
         this.cpu = runToCompletion ? StackThreadCpu.currentThread() : StackThreadCpu.stackThread();
         final AfPacketEndpoint endpoint = AfPacketEndpoint.open(link);
-        KernelIngressDrop drop = null;
         try
         {
-            drop = variant.ingressDrop() ? KernelIngressDrop.on(link.interfaceName()) : null;
             stack = variant.applyTo(Stack.builder(StackConfig.builder().name("bench").threadingMode(threading)
                     .idleStrategy(idle).ringKind(variant.rings()).linkBatchSize(variant.linkBatch())
                     .arpRetryIntervalMs(100).build())
@@ -74,15 +71,10 @@ final class UstackSide implements AutoCloseable
                 .tcp(TcpSettings.builder().sendBufferBytes(variant.bufferBytes())
                     .receiveBufferBytes(variant.bufferBytes()).ackPolicy(variant.ackPolicy()).build()))
                 .build().start();
-            ingressDrop = drop;
         }
-        catch (final RuntimeException | IOException e)
+        catch (final RuntimeException e)
         {
             endpoint.close();
-            if (drop != null)
-            {
-                drop.close();
-            }
             throw e;
         }
     }
@@ -418,9 +410,5 @@ final class UstackSide implements AutoCloseable
     public void close()
     {
         stack.shutdown();
-        if (ingressDrop != null)
-        {
-            ingressDrop.close();
-        }
     }
 }

@@ -26,7 +26,8 @@ import java.util.Locale;
  * <li>{@code tx}: the driver's {@link AfPacketConfig.TxMode} (by default the harness's {@code --tx-mode}).</li>
  * <li>{@code ingress-drop=1}: while the stack runs, an nftables netdev ingress chain on its interface drops every
  *     frame after the packet socket has seen it, so that the kernel of ustack's own namespace does not also run
- *     IP input (a route lookup that fails) for each frame meant for ustack: {@link KernelIngressDrop}.</li>
+ *     IP input (a route lookup that fails) for each frame meant for ustack
+ *     ({@link AfPacketConfig.Builder#kernelIngressDrop}).</li>
  * </ul>
  * {@code base} is the harness's defaults. The spec is also the variant's label in the results.
  *
@@ -88,15 +89,18 @@ record UstackVariant(String label, String ackPolicy, int bufferBytes, int socket
             v.txMode, v.ingressDrop, v.linkBatch);
     }
 
-    /** The driver configuration for this variant: the harness's, with this variant's transmit mode if it has one. */
+    /**
+     * The driver configuration for this variant: the harness's, with this variant's transmit mode if it has one and
+     * the kernel ingress drop if it asks for it.
+     */
     AfPacketConfig link(final AfPacketConfig harnessLink)
     {
-        if (txMode == null || txMode == harnessLink.txMode())
+        if ((txMode == null || txMode == harnessLink.txMode()) && ingressDrop == harnessLink.kernelIngressDrop())
         {
             return harnessLink;
         }
         return AfPacketConfig.builder(harnessLink.interfaceName()).rxRing(harnessLink.rxRingVersion())
-            .txMode(txMode).build();
+            .txMode(txMode == null ? harnessLink.txMode() : txMode).kernelIngressDrop(ingressDrop).build();
     }
 
     /** Applies the stack-wide part (socket rings) to a stack builder. */

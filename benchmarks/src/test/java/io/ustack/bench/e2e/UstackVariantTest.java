@@ -46,7 +46,7 @@ class UstackVariantTest
     }
 
     @Test
-    @DisplayName("tx= changes only the transmit mode of the harness's link; without it the harness's link is used")
+    @DisplayName("tx= and ingress-drop= change only those of the harness's link; without them it is used as it is")
     void txModeOverridesTheLink()
     {
         assertSame(HARNESS_LINK, UstackVariant.base().link(HARNESS_LINK));
@@ -54,6 +54,9 @@ class UstackVariantTest
         assertEquals(AfPacketConfig.TxMode.RING_COPY, copy.txMode());
         assertEquals(HARNESS_LINK.interfaceName(), copy.interfaceName());
         assertEquals(HARNESS_LINK.rxRingVersion(), copy.rxRingVersion());
+        final AfPacketConfig dropping = UstackVariant.parse("ingress-drop=1", "").link(HARNESS_LINK);
+        assertTrue(dropping.kernelIngressDrop());
+        assertEquals(HARNESS_LINK.txMode(), dropping.txMode());
     }
 
     @Test

@@ -106,9 +106,11 @@ public final class AfPacketConfig
     private final RxRingVersion rxRingVersion;
     private final int blockTimeoutMs;
     private final TxMode txMode;
+    private final boolean kernelIngressDrop;
 
     private AfPacketConfig(final Builder b)
     {
+        this.kernelIngressDrop = b.kernelIngressDrop;
         this.interfaceName = b.interfaceName;
         this.namespace = b.namespace;
         this.macAddress = b.macAddress;
@@ -203,6 +205,12 @@ public final class AfPacketConfig
         return txMode;
     }
 
+    /** Whether the kernel's own input on the interface is dropped while the endpoint is open. */
+    public boolean kernelIngressDrop()
+    {
+        return kernelIngressDrop;
+    }
+
     /** Frames carry a {@code virtio_net_hdr} both ways ({@link TxMode#RING_COPY}, {@link TxMode#RING_GSO}). */
     public boolean vnetHeader()
     {
@@ -233,7 +241,7 @@ public final class AfPacketConfig
         return "AfPacketConfig{" + interfaceName + (namespace == null ? "" : " in " + namespace) +
             ", frame=" + frameSize + " x " + frameCount + ", block=" + blockSize + ", " + pollMode +
             ", rx " + rxRingVersion + (rxRingVersion == RxRingVersion.V3 ? " " + blockTimeoutMs + " ms" : "") +
-            ", tx " + txMode +
+            ", tx " + txMode + (kernelIngressDrop ? ", kernel ingress drop" : "") +
             (fanoutGroup == NO_FANOUT ? "" : ", fanout " + fanoutGroup + "/" + fanoutMode) + "}";
     }
 
@@ -253,6 +261,7 @@ public final class AfPacketConfig
         private RxRingVersion rxRingVersion = RxRingVersion.V2;
         private int blockTimeoutMs = 1;
         private TxMode txMode = TxMode.RING_SENDTO;
+        private boolean kernelIngressDrop;
 
         private Builder(final String interfaceName)
         {
@@ -343,6 +352,17 @@ public final class AfPacketConfig
         public Builder txMode(final TxMode mode)
         {
             this.txMode = Objects.requireNonNull(mode, "mode");
+            return this;
+        }
+
+        /**
+         * While the endpoint is open, the kernel drops every frame arriving on the interface after the packet
+         * socket has it ({@link KernelIngressDrop}: an nftables netdev ingress chain), so it does not also run IP
+         * input for frames meant for ustack. Only for an interface the kernel has no address on. Needs nft.
+         */
+        public Builder kernelIngressDrop(final boolean on)
+        {
+            this.kernelIngressDrop = on;
             return this;
         }
 

@@ -36,6 +36,7 @@ public final class AfPacketEndpoint implements LinkEndpoint
     private final PacketTxRing txRing;
     private final StagedBatchSender batchSender;
     private final boolean blocking;
+    private KernelIngressDrop ingressDrop;
     private long kickErrors;
     private boolean kickRefused;
     private boolean closed;
@@ -107,7 +108,21 @@ public final class AfPacketEndpoint implements LinkEndpoint
                 (config.txMode() == AfPacketConfig.TxMode.RING_GSO ? AfPacket.TX_THROUGH_QDISC : 0),
             config.blockSize(), config.frameSize(), config.frameCount() / (config.blockSize() / config.frameSize()),
             config.txFrameSize(), config.txFrameCount(), fanout, override, opened);
-        return new AfPacketEndpoint(config, mac, mtu, (int)opened[AfPacket.OPEN_FD], mapping);
+        final AfPacketEndpoint endpoint = new AfPacketEndpoint(config, mac, mtu, (int)opened[AfPacket.OPEN_FD],
+            mapping);
+        if (config.kernelIngressDrop())
+        {
+            try
+            {
+                endpoint.ingressDrop = KernelIngressDrop.install(name, config.namespacePath());
+            }
+            catch (final IOException e)
+            {
+                endpoint.close();
+                throw e;
+            }
+        }
+        return endpoint;
     }
 
     @Override
@@ -204,7 +219,7 @@ public final class AfPacketEndpoint implements LinkEndpoint
         return txRing == null ? 0 : txRing.mergedSegments();
     }
 
-    /** Unmaps the rings and closes the socket. Idempotent. */
+    /** Unmaps the rings, closes the socket and removes the kernel ingress drop if there was one. Idempotent. */
     @Override
     public void close()
     {
@@ -212,6 +227,10 @@ public final class AfPacketEndpoint implements LinkEndpoint
         {
             closed = true;
             AfPacket.close(fd, mapping);
+            if (ingressDrop != null)
+            {
+                ingressDrop.close();
+            }
         }
     }
 
