@@ -70,6 +70,9 @@ class AfPacketGsoInteropTest
         try
         {
             network.addVeth("ua", "ub", KERNEL + "/24", false);
+            // The kernel end verifies every TCP checksum in software (a veth would otherwise vouch for them): the
+            // checksums of merged frames are the kernel's, computed from the pseudo-header sum ustack leaves.
+            network.inKernel("ethtool", "-K", "ub", "rx", "off");
             endpoint = AfPacketEndpoint.open(AfPacketConfig.builder("ua").namespace(network.ustackNamespace())
                 .txMode(AfPacketConfig.TxMode.RING_GSO).build());
             stack = KernelPeerNetwork.startStack("gso-interop", endpoint, USTACK + "/24");
@@ -101,6 +104,7 @@ class AfPacketGsoInteropTest
         final Process process = network.startInKernel("python3", "-u", sink, KERNEL, Integer.toString(PORT));
         final long mergedBefore = endpoint.mergedSegments();
         final long framesBefore = kernelReceivedFrames();
+        final long checksumErrorsBefore = checksumErrors();
         network.setLoss(loss);
         final String result;
         try
@@ -119,6 +123,7 @@ class AfPacketGsoInteropTest
             process.destroy();
         }
         assertEquals(data.length + " " + sha256(data), result, "bytes and SHA-256 the kernel received");
+        assertEquals(0, checksumErrors() - checksumErrorsBefore, "segments the kernel found a bad TCP checksum in");
         final long merged = endpoint.mergedSegments() - mergedBefore;
         assertTrue(merged > data.length / 1448 / 4, "segments sent merged: " + merged);
         if (offloads.equals("off"))
@@ -127,6 +132,14 @@ class AfPacketGsoInteropTest
             assertTrue(frames >= (long)data.length / 1448 * (100 - 2 * loss) / 100,
                 "the kernel cut the merged frames: its end received " + frames + " frames");
         }
+    }
+
+    /** The kernel's TcpInCsumErrors since its namespace was made. */
+    private long checksumErrors() throws Exception
+    {
+        final String line = network.inKernel("nstat", "-az", "TcpInCsumErrors").lines()
+            .filter(l -> l.startsWith("TcpInCsumErrors")).findFirst().orElseThrow();
+        return Long.parseLong(line.split("\\s+")[1]);
     }
 
     private long kernelReceivedFrames() throws Exception
