@@ -4,8 +4,6 @@ import io.ustack.jni.AfPacket;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
-import java.nio.ByteOrder;
-
 /**
  * Fills a TPACKET_V2 (or, with the V3 layout, TPACKET_V3) transmit ring in place. A frame is copied into the next slot the kernel has released
  * ({@code TP_STATUS_AVAILABLE}, read with an acquire load), its length written, and the slot handed over with a
