@@ -119,7 +119,7 @@ int main(int argc, char **argv)
     }
     const int fd = socket(AF_PACKET, SOCK_RAW, 0);
     const int version = TPACKET_V2, one = 1;
-    const unsigned slot = gso ? 1u << 16 : 2048, slots = gso ? 64 : 256, block = gso ? 1u << 16 : 1u << 16;
+    const unsigned slot = gso ? 1u << 16 : 2048, slots = gso ? 64 : 256, block = 1u << 16;
     struct tpacket_req request = {
         .tp_block_size = block, .tp_block_nr = slot * slots / block, .tp_frame_size = slot, .tp_frame_nr = slots};
     if (fd < 0 || setsockopt(fd, SOL_PACKET, PACKET_VERSION, &version, sizeof version) != 0 ||

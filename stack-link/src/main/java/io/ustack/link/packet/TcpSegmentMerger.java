@@ -134,8 +134,9 @@ final class TcpSegmentMerger
     private boolean continuesOpenFrame(final DirectBuffer frame, final int offset, final int frameLength)
     {
         final int flags = frame.getByte(offset + TCP_FLAGS) & 0xFF;
-        if ((flags != ACK && flags != ACK_PSH) || (ring.getByte(start + TCP_FLAGS) & 0xFF) != ACK ||
-            frame.getByte(offset + IP) != 0x45 ||
+        // The open frame's own flags need no check: after a pushed (or short) segment its capacity is used up. Nor
+        // does the new frame's version and header length: same() compares them with the open frame's, 0x45.
+        if ((flags != ACK && flags != ACK_PSH) ||
             (frame.getShort(offset + IP_TOTAL_LENGTH, ByteOrder.BIG_ENDIAN) & 0xFFFF) != frameLength - IP)
         {
             return false;

@@ -35,21 +35,14 @@ final class Waits
     }
 
     /**
-     * One round of waiting for a full send ring to drain: spin, then park without the yield rounds. The ring still
-     * holds a quarter of its bytes or more for the stack thread to send, so nothing waits on this thread; yielding
-     * instead took a third of a CPU away from the stack thread and the receiver (benchmarks/results/
-     * 2026-11-26-gso.txt).
+     * One round of waiting for a full send ring to drain: {@link #idle}'s spin, then its park, without the yield
+     * rounds between them. The ring still holds a quarter of its bytes or more for the stack thread to send, so
+     * nothing waits on this thread; yielding instead took a third of a CPU away from the stack thread and the
+     * receiver (benchmarks/results/2026-11-26-gso-notes.txt).
      */
     static void idleWhileQueued(final int round, final long remainingNs)
     {
-        if (round < SPIN_ROUNDS)
-        {
-            Thread.onSpinWait();
-        }
-        else
-        {
-            LockSupport.parkNanos(Math.max(1, Math.min(MAX_PARK_NS, remainingNs)));
-        }
+        idle(round < SPIN_ROUNDS ? round : YIELD_ROUNDS, remainingNs);
     }
 
     /** {@code timeout} in nanoseconds, saturated at {@link Long#MAX_VALUE}, never negative. */
