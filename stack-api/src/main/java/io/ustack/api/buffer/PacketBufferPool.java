@@ -21,6 +21,10 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
  * <p>A slot's state is its holder count: {@link #acquire()} makes it 1, {@link #retain(int)} adds a holder (an agent
  * passing a received packet on to another agent's ring keeps it alive past its own release), and the slot is free
  * again when the last holder releases it.
+ *
+ * <p>A pool may also hold a few large buffers ({@link #acquireLarge()}), numbered after the regular ones: a transport
+ * building one datagram that the link device cuts into segments (segmentation offload) needs one of up to 64 KiB.
+ * They share the regular buffers' ids, states and release; only their size and free list are their own.
  */
 public final class PacketBufferPool
 {
@@ -33,6 +37,10 @@ public final class PacketBufferPool
     private final UnsafeBuffer[] views;
     private final AtomicIntegerArray states;
     private final IntMpmcQueue freeList;
+    private final int largeSlotSize;
+    private final int largeSlots;
+    private final ByteBuffer largeMemory;
+    private final IntMpmcQueue largeFreeList;
 
     /**
      * @param slots    number of buffers (at least 1)
@@ -40,21 +48,49 @@ public final class PacketBufferPool
      */
     public PacketBufferPool(final int slots, final int slotSize)
     {
+        this(slots, slotSize, 0, 0);
+    }
+
+    /**
+     * @param slots         number of regular buffers (at least 1)
+     * @param slotSize      bytes in each (a positive multiple of 64)
+     * @param largeSlots    number of large buffers (0 for none)
+     * @param largeSlotSize bytes in each large buffer (a multiple of 64, at least {@code slotSize}; ignored when
+     *                      there are none)
+     */
+    public PacketBufferPool(final int slots, final int slotSize, final int largeSlots, final int largeSlotSize)
+    {
         if (slots < 1 || slotSize < 64 || (slotSize & 63) != 0 || (long)slots * slotSize > Integer.MAX_VALUE)
         {
             throw new IllegalArgumentException("packet buffer pool of " + slots + " x " + slotSize +
                 " bytes: use at least one slot, a slot size that is a multiple of 64, and under 2 GiB in all");
         }
+        if (largeSlots < 0 || largeSlots > 0 && (largeSlotSize < slotSize || (largeSlotSize & 63) != 0 ||
+            (long)largeSlots * largeSlotSize > Integer.MAX_VALUE))
+        {
+            throw new IllegalArgumentException("large packet buffers " + largeSlots + " x " + largeSlotSize +
+                " bytes: use 0 or more, each a multiple of 64 no smaller than a regular buffer (" + slotSize +
+                "), under 2 GiB in all");
+        }
         this.slotSize = slotSize;
         this.slots = slots;
+        this.largeSlots = largeSlots;
+        this.largeSlotSize = largeSlots > 0 ? largeSlotSize : 0;
         this.memory = BufferUtil.allocateDirectAligned(slots * slotSize, 64);
-        this.views = new UnsafeBuffer[slots];
-        this.states = new AtomicIntegerArray(slots);
+        this.largeMemory = largeSlots > 0 ? BufferUtil.allocateDirectAligned(largeSlots * largeSlotSize, 64) : null;
+        this.views = new UnsafeBuffer[slots + largeSlots];
+        this.states = new AtomicIntegerArray(slots + largeSlots);
         this.freeList = new IntMpmcQueue(Integer.highestOneBit(slots - 1 | 1) << 1);
+        this.largeFreeList = new IntMpmcQueue(Integer.highestOneBit(Math.max(1, largeSlots) - 1 | 1) << 1);
         for (int i = 0; i < slots; i++)
         {
             views[i] = new UnsafeBuffer(memory, i * slotSize, slotSize);
             freeList.offer(i);
+        }
+        for (int i = 0; i < largeSlots; i++)
+        {
+            views[slots + i] = new UnsafeBuffer(largeMemory, i * largeSlotSize, largeSlotSize);
+            largeFreeList.offer(slots + i);
         }
     }
 
@@ -65,7 +101,21 @@ public final class PacketBufferPool
      */
     public int acquire()
     {
-        final int id = freeList.poll();
+        return take(freeList.poll());
+    }
+
+    /**
+     * Takes a free large buffer ({@link #largeSlotSize()} bytes).
+     *
+     * @return its id, or -1 when there are none or all are in use (the caller sends in regular buffers instead)
+     */
+    public int acquireLarge()
+    {
+        return largeSlots == 0 ? -1 : take(largeFreeList.poll());
+    }
+
+    private int take(final int id)
+    {
         if (id >= 0 && !states.compareAndSet(id, FREE, ONE_HOLDER))
         {
             throw new IllegalStateException("packet buffer " + id + " was on the free list while in use");
@@ -92,7 +142,7 @@ public final class PacketBufferPool
             {
                 if (holders == ONE_HOLDER)
                 {
-                    freeList.offer(id);
+                    (id < slots ? freeList : largeFreeList).offer(id);
                 }
                 return;
             }
@@ -128,46 +178,70 @@ public final class PacketBufferPool
      */
     public int idOf(final DirectBuffer buffer)
     {
-        final long distance = buffer.addressOffset() - views[0].addressOffset();
-        if (distance < 0 || distance % slotSize != 0 || distance / slotSize >= slots)
+        final int regular = slotIn(buffer, 0, slots, slotSize);
+        return regular >= 0 || largeSlots == 0 ? regular : slotIn(buffer, slots, largeSlots, largeSlotSize);
+    }
+
+    private int slotIn(final DirectBuffer buffer, final int firstId, final int count, final int size)
+    {
+        final long distance = buffer.addressOffset() - views[firstId].addressOffset();
+        if (distance < 0 || distance % size != 0 || distance / size >= count)
         {
             return -1;
         }
-        final int id = (int)(distance / slotSize);
+        final int id = firstId + (int)(distance / size);
         return views[id] == buffer ? id : -1;
     }
 
     private void checkId(final int id)
     {
-        if (id < 0 || id >= slots)
+        if (id < 0 || id >= views.length)
         {
-            throw new IllegalArgumentException("packet buffer id " + id + " outside 0.." + (slots - 1));
+            throw new IllegalArgumentException("packet buffer id " + id + " outside 0.." + (views.length - 1));
         }
     }
 
-    /** The view of buffer {@code id}: offset 0 is the slot start, capacity is {@link #slotSize()}. */
+    /** The view of buffer {@code id}: offset 0 is the slot start, capacity is {@link #capacity(int)}. */
     public MutableDirectBuffer buffer(final int id)
     {
         return views[id];
     }
 
-    /** Bytes per buffer. */
+    /** Bytes per regular buffer. */
     public int slotSize()
     {
         return slotSize;
     }
 
-    /** Number of buffers. */
+    /** Number of regular buffers. */
     public int slots()
     {
         return slots;
+    }
+
+    /** Bytes per large buffer, 0 when the pool has none. */
+    public int largeSlotSize()
+    {
+        return largeSlotSize;
+    }
+
+    /** Number of large buffers. */
+    public int largeSlots()
+    {
+        return largeSlots;
+    }
+
+    /** Bytes buffer {@code id} holds: {@link #slotSize()}, or {@link #largeSlotSize()} for a large one. */
+    public int capacity(final int id)
+    {
+        return id < slots ? slotSize : largeSlotSize;
     }
 
     /** Buffers currently held by someone (a scan: for tests and reports, not the data path). */
     public int inUse()
     {
         int count = 0;
-        for (int i = 0; i < slots; i++)
+        for (int i = 0; i < views.length; i++)
         {
             count += states.get(i) == FREE ? 0 : 1;
         }
@@ -178,7 +252,7 @@ public final class PacketBufferPool
     public List<Integer> leakedSlots()
     {
         final List<Integer> held = new ArrayList<>();
-        for (int i = 0; i < slots; i++)
+        for (int i = 0; i < views.length; i++)
         {
             if (states.get(i) != FREE)
             {

@@ -33,6 +33,35 @@ public interface LinkEndpoint extends AutoCloseable
     boolean transmit(org.agrona.DirectBuffer buffer, int offset, int length);
 
     /**
+     * The largest frame (Ethernet header included) {@link #transmitSegmented} takes: the device's TCP segmentation
+     * offload. 0, the default, when the endpoint cannot cut frames into segments, and then nobody calls it.
+     */
+    default int segmentationOffloadLimit()
+    {
+        return 0;
+    }
+
+    /**
+     * Queues one oversized TCP/IPv4 frame for the device to cut into segments of {@code segmentSize} data bytes
+     * (TCP segmentation offload, as Linux's {@code tcp_gso_segment} cuts a GSO packet). The frame is Ethernet, an
+     * IPv4 header without options whose total length and checksum cover the whole datagram, then one TCP header and
+     * all the data. Its TCP checksum field holds the folded pseudo-header sum over the whole TCP length, not
+     * complemented (the checksum-partial convention). Each segment gets the header with the IPv4 identification
+     * counted up from the frame's, the sequence number advanced by the data before it, PSH and FIN only on the last,
+     * CWR only on the first, and its own IPv4 and TCP checksums; every segment but the last carries exactly
+     * {@code segmentSize} bytes.
+     *
+     * @return false when the endpoint has no room now (the link agent holds the frame and offers it again)
+     * @throws UnsupportedOperationException when {@link #segmentationOffloadLimit()} is 0
+     */
+    default boolean transmitSegmented(final org.agrona.DirectBuffer buffer, final int offset, final int length,
+        final int segmentSize)
+    {
+        throw new UnsupportedOperationException(name() + " does not cut frames into segments: its " +
+            "segmentationOffloadLimit() is 0, so nothing should hand it one");
+    }
+
+    /**
      * Pushes queued frames out (a batched endpoint kicks the kernel here).
      *
      * @return frames pushed

@@ -31,6 +31,11 @@ public interface Ipv4Sender
     int NO_BUFFER = -3;
     /** {@link #send} result: the datagram would exceed 65,535 bytes. */
     int TOO_LONG = -4;
+    /**
+     * {@link #sendSegmented} result: the datagram could not be handed to the device to cut (its next hop is not
+     * resolved, or the route's link has no segmentation offload); dropped and counted, the transport resends.
+     */
+    int NOT_SEGMENTABLE = -5;
 
     /**
      * Takes a packet buffer for a new datagram.
@@ -84,6 +89,43 @@ public interface Ipv4Sender
 
     /** Whether {@code address} is one of the stack's own. */
     boolean isLocalAddress(int address);
+
+    /**
+     * TCP segmentation offload: the most transport bytes (TCP header included) one {@link #sendSegmented} may carry
+     * to {@code destination}, or 0 when the route there has no link that cuts segments (also for our own addresses
+     * and when there is no route). Segments are still limited by the path MTU.
+     */
+    default int segmentationLimit(final int destination)
+    {
+        return 0;
+    }
+
+    /**
+     * Takes a large packet buffer, for {@link #sendSegmented}.
+     *
+     * @return its id, or -1 when none is free (not a drop: the caller sends in regular buffers instead)
+     */
+    default int claimLarge()
+    {
+        return -1;
+    }
+
+    /**
+     * Sends one TCP datagram for the link device to cut into segments (TCP segmentation offload): a buffer from
+     * {@link #claimLarge} holding, at {@link #PAYLOAD_OFFSET}, one TCP header (its data offset valid, its checksum
+     * field the folded, uncomplemented pseudo-header sum over all {@code payloadLength} bytes) and the data. The
+     * device cuts it into segments of {@code segmentSize} data bytes, each sent with DF and its own identification
+     * (consecutive ones, reserved here), as {@link io.ustack.api.link.LinkEndpoint#transmitSegmented} describes.
+     * Only to a destination whose {@link #segmentationLimit} is at least {@code payloadLength}. The buffer belongs to
+     * the IPv4 module afterwards, whatever the result.
+     *
+     * @return {@link #SENT}, {@link #NOT_SEGMENTABLE}, or another negative failure of {@link #send}
+     */
+    default int sendSegmented(final int bufferId, final int payloadLength, final int segmentSize,
+        final int sourceAddress, final int destinationAddress, final long nowNs)
+    {
+        throw new UnsupportedOperationException("this IPv4 sender has no segmentation offload (segmentationLimit 0)");
+    }
 
     /**
      * How many datagrams {@link #send} would queue right now without one being refused for want of room in the
