@@ -14,6 +14,8 @@ public final class StackConfig
     public static final int MAX_BUFFER_SLOT_SIZE = 16 * 1024;
     /** Smallest slot: a full 1500-byte Ethernet frame with its 14-byte header and room for a VLAN tag. */
     public static final int MIN_BUFFER_SLOT_SIZE = 1536;
+    /** Bytes in each large packet buffer: a 65,535-byte IPv4 datagram with its Ethernet header, rounded up to 64. */
+    public static final int LARGE_BUFFER_SLOT_SIZE = 65_600;
 
     private final String name;
     private final ThreadingMode threadingMode;
@@ -22,6 +24,8 @@ public final class StackConfig
     private final int ringCapacity;
     private final int bufferSlots;
     private final int bufferSlotSize;
+    private final SegmentationOffload segmentationOffload;
+    private final int largeBufferSlots;
     private final int mtu;
     private final int linkBatchSize;
     private final int ipDefaultTtl;
@@ -47,6 +51,8 @@ public final class StackConfig
         this.ringCapacity = b.ringCapacity;
         this.bufferSlots = b.bufferSlots;
         this.bufferSlotSize = b.bufferSlotSize;
+        this.segmentationOffload = b.segmentationOffload;
+        this.largeBufferSlots = b.largeBufferSlots;
         this.mtu = b.mtu;
         this.linkBatchSize = b.linkBatchSize;
         this.ipDefaultTtl = b.ipDefaultTtl;
@@ -110,6 +116,21 @@ public final class StackConfig
     public int bufferSlotSize()
     {
         return bufferSlotSize;
+    }
+
+    /** Where TCP segmentation offload is used ({@link SegmentationOffload#LINK} by default). */
+    public SegmentationOffload segmentationOffload()
+    {
+        return segmentationOffload;
+    }
+
+    /**
+     * Large packet buffers ({@link #LARGE_BUFFER_SLOT_SIZE} bytes each) for segmentation offload, allocated only when
+     * it is used on some link; when they are all in flight TCP builds regular segments.
+     */
+    public int largeBufferSlots()
+    {
+        return largeBufferSlots;
     }
 
     /** IP MTU of the link: the largest IPv4 datagram one frame carries. */
@@ -210,7 +231,8 @@ public final class StackConfig
     {
         return "StackConfig{name=" + name + ", threadingMode=" + threadingMode + ", ringKind=" + ringKind +
             ", idleStrategy=" + idleStrategy + ", ringCapacity=" + ringCapacity + ", bufferSlots=" + bufferSlots +
-            ", bufferSlotSize=" + bufferSlotSize + ", mtu=" + mtu + ", linkBatchSize=" + linkBatchSize + '}';
+            ", bufferSlotSize=" + bufferSlotSize + ", segmentationOffload=" + segmentationOffload +
+            ", largeBufferSlots=" + largeBufferSlots + ", mtu=" + mtu + ", linkBatchSize=" + linkBatchSize + '}';
     }
 
     /** Collects settings; {@link #build()} validates them all at once. */
@@ -223,6 +245,8 @@ public final class StackConfig
         private int ringCapacity = 4096;
         private int bufferSlots = 8192;
         private int bufferSlotSize = 2048;
+        private SegmentationOffload segmentationOffload = SegmentationOffload.LINK;
+        private int largeBufferSlots = 32;
         private int mtu = 1500;
         private int linkBatchSize = 64;
         private int ipDefaultTtl = 64;
@@ -282,6 +306,20 @@ public final class StackConfig
         public Builder bufferSlots(final int bufferSlots)
         {
             this.bufferSlots = bufferSlots;
+            return this;
+        }
+
+        /** See {@link StackConfig#segmentationOffload()}. */
+        public Builder segmentationOffload(final SegmentationOffload segmentationOffload)
+        {
+            this.segmentationOffload = segmentationOffload;
+            return this;
+        }
+
+        /** See {@link StackConfig#largeBufferSlots()}. */
+        public Builder largeBufferSlots(final int largeBufferSlots)
+        {
+            this.largeBufferSlots = largeBufferSlots;
             return this;
         }
 
@@ -427,6 +465,12 @@ public final class StackConfig
             {
                 problems.append("\n - bufferSlotSize ").append(bufferSlotSize).append(": use a multiple of 64 from ")
                     .append(MIN_BUFFER_SLOT_SIZE).append(" to ").append(MAX_BUFFER_SLOT_SIZE);
+            }
+            requireNonNull(problems, "segmentationOffload", segmentationOffload);
+            if (largeBufferSlots < 0 || largeBufferSlots > 4096)
+            {
+                problems.append("\n - largeBufferSlots ").append(largeBufferSlots)
+                    .append(": use 0 (no segmentation offload) to 4096");
             }
             if (mtu < 576 || mtu > 9000)
             {
