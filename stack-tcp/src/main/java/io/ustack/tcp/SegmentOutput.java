@@ -91,6 +91,78 @@ final class SegmentOutput
         final int at = Ipv4Sender.PAYLOAD_OFFSET;
         final boolean syn = (flags & TcpHeader.SYN) != 0;
         final int sackBlocks = syn || (flags & TcpHeader.ACK) == 0 ? 0 : sackBlocksFor(t, length);
+        final int headerLength = writeHeader(t, buffer, seq, flags, sackBlocks, nowNs);
+        if (length > 0)
+        {
+            t.sendBuffer.copyOut(syn ? SeqNum.add(seq, 1) : seq, buffer, at + headerLength, length);
+        }
+        header.computeAndSetChecksum(t.localAddress, t.remoteAddress, headerLength + length);
+        ip.send(bufferId, headerLength + length, t.localAddress, t.remoteAddress, TcpHeader.PROTOCOL,
+            Ipv4Sender.DONT_FRAGMENT, 0, nowNs);
+        afterSend(t, flags, 1, sackBlocks, nowNs);
+        return true;
+    }
+
+    /**
+     * The most full segments of {@code mss} data bytes one {@link #sendSegmented} may carry to the connection's
+     * peer: as many as fit the largest datagram IPv4 takes for the link device to cut, 0 when there is no such
+     * segmentation offload on the way. Only the timestamps option rides on them (no SACK blocks owed).
+     */
+    int segmentationLimit(final Tcb t, final int mss)
+    {
+        final int limit = ip.segmentationLimit(t.remoteAddress);
+        return limit <= 0 ? 0 : (limit - dataHeaderLength(t)) / mss;
+    }
+
+    /**
+     * Sends {@code count} full segments of new data from {@code seq} as one datagram the link device cuts at
+     * {@code mss} (TCP segmentation offload): one header, written as {@link #send} writes it, the data copied once,
+     * and the checksum left to the device (the field holds the pseudo-header sum). The device's segments carry the
+     * same bytes {@code count} calls of {@link #send} would: the sequence number advanced per segment, PSH (when
+     * {@code flags} has it) only on the last. No SACK blocks may be owed ({@link #sackRoomWanted} 0).
+     *
+     * @return false when nothing was sent: no room below or no large buffer free (the caller then sends one segment
+     *         the usual way, which waits for room as {@link #send} says)
+     */
+    boolean sendSegmented(final Tcb t, final int seq, final int count, final int mss, final int flags,
+        final long nowNs)
+    {
+        if (ip.sendRoom() <= 0)
+        {
+            return false;
+        }
+        final int bufferId = ip.claimLarge();
+        if (bufferId < 0)
+        {
+            return false;
+        }
+        final MutableDirectBuffer buffer = ip.buffer(bufferId);
+        final int headerLength = writeHeader(t, buffer, seq, flags, 0, nowNs);
+        final int length = count * mss;
+        t.sendBuffer.copyOut(seq, buffer, Ipv4Sender.PAYLOAD_OFFSET + headerLength, length);
+        header.setPartialChecksum(t.localAddress, t.remoteAddress, headerLength + length);
+        ip.sendSegmented(bufferId, headerLength + length, mss, t.localAddress, t.remoteAddress, nowNs);
+        afterSend(t, flags, count, 0, nowNs);
+        return true;
+    }
+
+    /** Header bytes of a data segment with no SACK blocks: 20, and the timestamps option once negotiated. */
+    private static int dataHeaderLength(final Tcb t)
+    {
+        return TcpHeader.MIN_HEADER_LENGTH + (t.tsOk ? Tcb.TIMESTAMPS_OPTION_BYTES : 0);
+    }
+
+    /**
+     * Writes the TCP header of a segment of connection {@code t} at {@link Ipv4Sender#PAYLOAD_OFFSET} of
+     * {@code buffer}, its options included, and leaves {@link #header} on it for the checksum.
+     *
+     * @return the header length
+     */
+    private int writeHeader(final Tcb t, final MutableDirectBuffer buffer, final int seq, final int flags,
+        final int sackBlocks, final long nowNs)
+    {
+        final int at = Ipv4Sender.PAYLOAD_OFFSET;
+        final boolean syn = (flags & TcpHeader.SYN) != 0;
         final int optionsLength = syn ? synOptionsLength(t) : (t.tsOk ? Tcb.TIMESTAMPS_OPTION_BYTES : 0) +
             (sackBlocks > 0 ? 4 + sackBlocks * TcpOptions.SACK_BLOCK_LENGTH : 0);
         final boolean ack = (flags & TcpHeader.ACK) != 0;
@@ -99,10 +171,10 @@ final class SegmentOutput
             .sourcePort(t.localPort)
             .destinationPort(t.remotePort)
             .sequenceNumber(seq)
-            .acknowledgmentNumber((flags & TcpHeader.ACK) != 0 ? t.rcvNxt() : 0)
+            .acknowledgmentNumber(ack ? t.rcvNxt() : 0)
             .dataOffset((TcpHeader.MIN_HEADER_LENGTH + optionsLength) / 4)
             .flags(flags)
-            .window((flags & TcpHeader.ACK) != 0 || syn ? advertise(t, syn) : 0)
+            .window(ack || syn ? advertise(t, syn) : 0)
             .urgentPointer(0);
         if (syn)
         {
@@ -126,22 +198,20 @@ final class SegmentOutput
                 TcpOptions.writeSackBlocks(buffer, options, sackLeft, sackRight, sackBlocks);
             }
         }
-        final int headerLength = TcpHeader.MIN_HEADER_LENGTH + optionsLength;
-        if (length > 0)
-        {
-            t.sendBuffer.copyOut(syn ? SeqNum.add(seq, 1) : seq, buffer, at + headerLength, length);
-        }
-        header.computeAndSetChecksum(t.localAddress, t.remoteAddress, headerLength + length);
-        ip.send(bufferId, headerLength + length, t.localAddress, t.remoteAddress, TcpHeader.PROTOCOL,
-            Ipv4Sender.DONT_FRAGMENT, 0, nowNs);
-        t.segmentsOut++;
-        counters.increment(CounterDescriptor.TCP_SEGMENTS_SENT);
+        return TcpHeader.MIN_HEADER_LENGTH + optionsLength;
+    }
+
+    /** What sending {@code segments} segments with {@code flags} does to the connection's counts and owed ACKs. */
+    private void afterSend(final Tcb t, final int flags, final int segments, final int sackBlocks, final long nowNs)
+    {
+        t.segmentsOut += segments;
+        counters.add(CounterDescriptor.TCP_SEGMENTS_SENT, segments);
         if (sackBlocks > 0 && dsackInBlocks)
         {
             t.dsack.sent(); // RFC 2883 §4 (b): reported once
             t.dsackSent++;
         }
-        if (ack)
+        if ((flags & TcpHeader.ACK) != 0)
         {
             t.lastAckSent = t.rcvNxt(); // RFC 7323 §4.3 Last.ACK.sent
             // RFC 2883 §4: a D-SACK a full data segment had no room for goes in a pure ACK after the data, not on
@@ -153,7 +223,6 @@ final class SegmentOutput
             }
             timers.cancelDelayedAck(t);
         }
-        return true;
     }
 
     /**

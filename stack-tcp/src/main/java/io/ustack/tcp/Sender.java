@@ -49,9 +49,10 @@ final class Sender
             lossProbeOwed = false;
             try
             {
-                while (sent < BURST && sendOne(t, nowNs))
+                int segments;
+                while (sent < BURST && (segments = sendSome(t, BURST - sent, nowNs)) > 0)
                 {
-                    sent++;
+                    sent += segments;
                 }
             }
             finally
@@ -78,7 +79,13 @@ final class Sender
         return sent;
     }
 
-    private boolean sendOne(final Tcb t, final long nowNs)
+    /**
+     * Sends the next segment, or up to {@code budget} full segments of new data at once where the link device cuts
+     * them (segmentation offload).
+     *
+     * @return segments sent, 0 when nothing may go now
+     */
+    private int sendSome(final Tcb t, final int budget, final long nowNs)
     {
         int holeEnd = t.sndMax;
         if (t.sackOk && SeqNum.lt(t.sndNxt, t.sndMax))
@@ -91,7 +98,7 @@ final class Sender
         final boolean finToSend = t.sendBuffer.finQueued() && SeqNum.leq(t.sndNxt, t.sendBuffer.finSeq());
         if (unsent == 0 && !finToSend)
         {
-            return false;
+            return 0;
         }
         final int inFlight = t.inFlight();
         // RFC 9293 §3.8.6.2.1: usable window = SND.UNA + SND.WND - SND.NXT, and RFC 5681 §3.1: within cwnd, counted
@@ -107,11 +114,19 @@ final class Sender
         final boolean fin = finToSend && length == unsent && (usable > length || length == 0 && inFlight == 0);
         if (length == 0 && !fin)
         {
-            return false;
+            return 0;
         }
         if (length < mssNow && !retransmission && !fin && !smallSegmentAllowed(t, length, unsent, usable, inFlight))
         {
-            return false;
+            return 0;
+        }
+        if (!retransmission && length == t.effMss && budget > 1)
+        {
+            final int segments = sendSegmented(t, unsent, usable, finToSend, budget, nowNs);
+            if (segments > 0)
+            {
+                return segments;
+            }
         }
         int flags = TcpHeader.ACK;
         if (length > 0 && length == unsent)
@@ -124,10 +139,48 @@ final class Sender
         }
         if (!output.send(t, t.sndNxt, flags, length, nowNs))
         {
-            return false;
+            return 0;
         }
         onSent(t, length, fin, retransmission, nowNs);
-        return true;
+        return 1;
+    }
+
+    /**
+     * Full segments of new data as one datagram the link device cuts (TCP segmentation offload, as Linux's
+     * {@code tcp_write_xmit} sends a TSO skb): as many as the unsent bytes, the usable window, the segmentation
+     * limit and {@code budget} allow, at least two. A FIN waits for the segment after them, sent the usual way, so
+     * the segments never carry one; PSH goes on the last when they empty the buffer. Each segment is accounted as
+     * if sent alone (RACK's per-segment send times, SND.NXT, the timers).
+     *
+     * @return segments sent, 0 when this does not apply or could not go (the caller sends one segment instead)
+     */
+    private int sendSegmented(final Tcb t, final int unsent, final int usable, final boolean finToSend,
+        final int budget, final long nowNs)
+    {
+        final int mss = t.effMss;
+        if (output.sackRoomWanted(t) != 0)
+        {
+            return 0;
+        }
+        int count = Math.min(Math.min(Math.min(unsent, usable) / mss, budget), output.segmentationLimit(t, mss));
+        if (finToSend && count * mss == unsent)
+        {
+            count--; // the last byte goes with the FIN, in a segment of its own making
+        }
+        if (count < 2)
+        {
+            return 0;
+        }
+        final int flags = TcpHeader.ACK | (count * mss == unsent ? TcpHeader.PSH : 0);
+        if (!output.sendSegmented(t, t.sndNxt, count, mss, flags, nowNs))
+        {
+            return 0;
+        }
+        for (int i = 0; i < count; i++)
+        {
+            onSent(t, mss, false, false, nowNs);
+        }
+        return count;
     }
 
     /**

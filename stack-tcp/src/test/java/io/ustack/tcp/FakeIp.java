@@ -20,6 +20,8 @@ final class FakeIp implements Ipv4Sender
     }
 
     private static final int BUFFER_SIZE = 2048;
+    private static final int LARGE_BUFFER_SIZE = 65_600;
+    private static final int LARGE_BUFFERS = 4;
 
     private final int localAddress;
     private final int mtu;
@@ -28,17 +30,25 @@ final class FakeIp implements Ipv4Sender
     private Consumer<Datagram> sink;
     /** What {@link #sendRoom} answers: set to 0 to play a full ring below. */
     int room = Integer.MAX_VALUE;
+    /** What {@link #segmentationLimit} answers: above 0, datagrams sent segmented are cut by a {@link DeviceSegmenter}. */
+    int segmentationLimit;
+    /** Datagrams handed down for segmentation offload, and the segments they were cut into. */
+    int segmentedSends;
+    int segmentsCut;
+    /** Segmented datagrams whose checksum field did not hold the pseudo-header sum the contract asks for. */
+    int badPartialChecksums;
+    private final ArrayDeque<Integer> freeLarge = new ArrayDeque<>();
 
     FakeIp(final int localAddress, final int mtu, final Consumer<Datagram> sink)
     {
         this.localAddress = localAddress;
         this.mtu = mtu;
         this.sink = sink;
-        this.buffers = new MutableDirectBuffer[16];
+        this.buffers = new MutableDirectBuffer[16 + LARGE_BUFFERS];
         for (int i = 0; i < buffers.length; i++)
         {
-            buffers[i] = new UnsafeBuffer(new byte[BUFFER_SIZE]);
-            free.add(i);
+            buffers[i] = new UnsafeBuffer(new byte[i < 16 ? BUFFER_SIZE : LARGE_BUFFER_SIZE]);
+            (i < 16 ? free : freeLarge).add(i);
         }
     }
 
@@ -75,7 +85,50 @@ final class FakeIp implements Ipv4Sender
     @Override
     public void abandon(final int bufferId)
     {
-        free.add(bufferId);
+        (bufferId < 16 ? free : freeLarge).add(bufferId);
+    }
+
+    @Override
+    public int segmentationLimit(final int destination)
+    {
+        return segmentationLimit;
+    }
+
+    @Override
+    public int claimLarge()
+    {
+        final Integer id = freeLarge.poll();
+        return id == null ? -1 : id;
+    }
+
+    @Override
+    public int sendSegmented(final int bufferId, final int payloadLength, final int segmentSize,
+        final int sourceAddress, final int destinationAddress, final long nowNs)
+    {
+        if (segmentationLimit <= 0 || payloadLength > segmentationLimit)
+        {
+            throw new AssertionError("segmented send of " + payloadLength + " bytes past the limit " +
+                segmentationLimit);
+        }
+        final int source = sourceAddress == 0 ? localAddress : sourceAddress;
+        if (!DeviceSegmenter.holdsPartialChecksum(buffers[bufferId], PAYLOAD_OFFSET, payloadLength, source,
+            destinationAddress))
+        {
+            badPartialChecksums++;
+        }
+        segmentedSends++;
+        for (final byte[] segment : DeviceSegmenter.cut(buffers[bufferId], PAYLOAD_OFFSET, payloadLength,
+            segmentSize, source, destinationAddress))
+        {
+            segmentsCut++;
+            if (segment.length + 20 > mtu)
+            {
+                throw new AssertionError("a cut segment of " + segment.length + " bytes exceeds the MTU " + mtu);
+            }
+            sink.accept(new Datagram(source, destinationAddress, segment));
+        }
+        freeLarge.add(bufferId);
+        return SENT;
     }
 
     @Override

@@ -39,9 +39,21 @@ final class LoopbackNet
     long nowNs = 1_000_000_000L;
     long packets;
     long dropped;
+    /** Every datagram A sent, in order, before any loss (for tests comparing what two runs put on the wire). */
+    final java.util.List<byte[]> sentByA = new java.util.ArrayList<>();
+
+    final FakeIp ipA;
+    final FakeIp ipB;
 
     LoopbackNet(final long seed, final double loss, final double duplication, final double reordering,
         final TcpSettings settings)
+    {
+        this(seed, loss, duplication, reordering, settings, 0);
+    }
+
+    /** @param segmentationLimit what both sides' IP offers for segmentation offload (0: none) */
+    LoopbackNet(final long seed, final double loss, final double duplication, final double reordering,
+        final TcpSettings settings, final int segmentationLimit)
     {
         this.random = new Random(seed);
         this.loss = loss;
@@ -49,13 +61,21 @@ final class LoopbackNet
         this.reordering = reordering;
         a = new TcpModule(StackConfig.builder().randomSeed(seed).build(), countersA, settings);
         b = new TcpModule(StackConfig.builder().randomSeed(seed + 1).build(), countersB, settings);
-        a.onAttach(new FakeIp(A, 1500, d -> enqueue(d.source(), d.destination(), d.bytes())), null);
-        b.onAttach(new FakeIp(B, 1500, d -> enqueue(d.source(), d.destination(), d.bytes())), null);
+        ipA = new FakeIp(A, 1500, d -> enqueue(d.source(), d.destination(), d.bytes()));
+        ipB = new FakeIp(B, 1500, d -> enqueue(d.source(), d.destination(), d.bytes()));
+        ipA.segmentationLimit = segmentationLimit;
+        ipB.segmentationLimit = segmentationLimit;
+        a.onAttach(ipA, null);
+        b.onAttach(ipB, null);
     }
 
     private void enqueue(final int source, final int destination, final byte[] bytes)
     {
         packets++;
+        if (source == A)
+        {
+            sentByA.add(bytes);
+        }
         if (random.nextDouble() < loss)
         {
             dropped++;

@@ -29,8 +29,35 @@ class TransferPropertiesTest
         @ForAll @IntRange(min = 0, max = 30) final int reorderPercent,
         @ForAll @IntRange(min = 0, max = 200_000) final int size)
     {
+        transferDeliversExactly(seed, lossPercent, dupPercent, reorderPercent, size, 0, 16_384);
+    }
+
+    /** The same with segmentation offload: TCP hands the link up to 64 KiB at once, cut into segments below. */
+    @Property(tries = 25)
+    void anyImpairmentDeliversExactlyWithSegmentationOffload(
+        @ForAll @LongRange(min = 1, max = 1_000_000) final long seed,
+        @ForAll @IntRange(min = 0, max = 15) final int lossPercent,
+        @ForAll @IntRange(min = 0, max = 10) final int dupPercent,
+        @ForAll @IntRange(min = 0, max = 30) final int reorderPercent,
+        @ForAll @IntRange(min = 0, max = 400_000) final int size)
+    {
+        final LoopbackNet net = transferDeliversExactly(seed, lossPercent, dupPercent, reorderPercent, size,
+            65_535 - 20, 131_072);
+        assertEquals(0, net.ipA.badPartialChecksums);
+    }
+
+    static LoopbackNet transferDeliversExactly(final long seed, final int lossPercent, final int dupPercent,
+        final int reorderPercent, final int size, final int segmentationLimit, final int bufferBytes)
+    {
         final LoopbackNet net = new LoopbackNet(seed, lossPercent / 100.0, dupPercent / 100.0,
-            reorderPercent / 100.0, TcpSettings.builder().sendBufferBytes(16_384).receiveBufferBytes(16_384).build());
+            reorderPercent / 100.0, TcpSettings.builder().sendBufferBytes(bufferBytes).receiveBufferBytes(bufferBytes)
+            .build(), segmentationLimit);
+        return transferDeliversExactly(net, seed, size);
+    }
+
+    /** A one-way transfer of {@code size} seeded bytes from A to B over {@code net}, checked byte for byte. */
+    static LoopbackNet transferDeliversExactly(final LoopbackNet net, final long seed, final int size)
+    {
         final byte[] data = LoopbackTransferTest.random(size, seed);
         final byte[] got = new byte[size];
         final int[] state = new int[4]; // written, read, server id, eof
@@ -90,5 +117,6 @@ class TransferPropertiesTest
         assertArrayEquals(data, Arrays.copyOf(got, state[1]));
         assertEquals(0, net.a.blocksInUse());
         assertEquals(0, net.b.blocksInUse());
+        return net;
     }
 }

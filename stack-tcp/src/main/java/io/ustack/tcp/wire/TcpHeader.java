@@ -345,6 +345,18 @@ public final class TcpHeader
         return checksum(InternetChecksum.finish(InternetChecksum.sum(buffer, offset, segmentLength, pseudo)));
     }
 
+    /**
+     * For a segment the link device cuts and checksums (segmentation offload): stores the folded pseudo-header sum
+     * over {@code segmentLength} bytes, uncomplemented, where the checksum goes (Linux's CHECKSUM_PARTIAL); the
+     * device adds header and data to it per segment.
+     */
+    public TcpHeader setPartialChecksum(final int sourceAddress, final int destinationAddress,
+        final int segmentLength)
+    {
+        this.length = segmentLength;
+        return checksum(InternetChecksum.pseudoHeaderSum(sourceAddress, destinationAddress, PROTOCOL, segmentLength));
+    }
+
     @Override
     public String toString()
     {
