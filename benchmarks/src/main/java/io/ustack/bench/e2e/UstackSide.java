@@ -53,7 +53,7 @@ final class UstackSide implements AutoCloseable
         final UstackVariant base = UstackVariant.base();
         return new UstackSide(link, addressAndPrefix, ThreadingMode.INVOKER, IdleStrategyKind.BUSY_SPIN,
             new UstackVariant("", base.ackPolicy(), 1 << 16, base.socketRing(), base.idle(), base.rings(), true,
-                null, false, base.linkBatch()));
+                null, false, base.linkBatch(), base.tso()));
     }
 
     private UstackSide(final AfPacketConfig link, final String addressAndPrefix, final ThreadingMode threading,
@@ -66,6 +66,7 @@ final class UstackSide implements AutoCloseable
         {
             stack = variant.applyTo(Stack.builder(StackConfig.builder().name("bench").threadingMode(threading)
                     .idleStrategy(idle).ringKind(variant.rings()).linkBatchSize(variant.linkBatch())
+                    .segmentationOffload(variant.tso())
                     .arpRetryIntervalMs(100).build())
                 .iface(endpoint, addressAndPrefix).clock(new SystemNanoClock())
                 .tcp(TcpSettings.builder().sendBufferBytes(variant.bufferBytes())

@@ -2,6 +2,7 @@ package io.ustack.bench.e2e;
 
 import io.ustack.api.config.IdleStrategyKind;
 import io.ustack.api.config.RingKind;
+import io.ustack.api.config.SegmentationOffload;
 import io.ustack.api.config.StackConfig;
 import io.ustack.link.packet.AfPacketConfig;
 import io.ustack.runtime.Stack;
@@ -28,6 +29,8 @@ import java.util.Locale;
  *     frame after the packet socket has seen it, so that the kernel of ustack's own namespace does not also run
  *     IP input (a route lookup that fails) for each frame meant for ustack
  *     ({@link AfPacketConfig.Builder#kernelIngressDrop}).</li>
+ * <li>{@code tso}: the stack's {@link SegmentationOffload} ({@code never}, {@code link}, the default, or
+ *     {@code always}): whether TCP hands the driver datagrams of up to 64 KiB to cut ({@code tx=RING_GSO} only).</li>
  * </ul>
  * {@code base} is the harness's defaults. The spec is also the variant's label in the results.
  *
@@ -41,12 +44,14 @@ import java.util.Locale;
  * @param txMode          the driver's transmit mode, or null for the harness's
  * @param ingressDrop     the kernel of ustack's namespace drops ustack's frames at ingress
  * @param linkBatch       frames per link batch
+ * @param tso             where TCP segmentation offload is used
  */
 record UstackVariant(String label, String ackPolicy, int bufferBytes, int socketRing, IdleStrategyKind idle,
-    RingKind rings, boolean runToCompletion, AfPacketConfig.TxMode txMode, boolean ingressDrop, int linkBatch)
+    RingKind rings, boolean runToCompletion, AfPacketConfig.TxMode txMode, boolean ingressDrop, int linkBatch,
+    SegmentationOffload tso)
 {
     private static final String KEYS = "keys: ack, buffer, socket-ring, idle, rings, link-batch, threads, tx, " +
-        "ingress-drop";
+        "ingress-drop, tso";
 
     /**
      * The harness's defaults: the stack's default ACK policy, rings and link batch, 4 MiB buffers, back-off idling,
@@ -56,7 +61,7 @@ record UstackVariant(String label, String ackPolicy, int bufferBytes, int socket
     {
         return new UstackVariant("", TcpSettings.builder().build().ackPolicy(), 4 << 20,
             TcpSocketLayer.DEFAULT_RING_BYTES, IdleStrategyKind.BACKOFF, RingKind.DISRUPTOR, false, null, false,
-            StackConfig.builder().build().linkBatchSize());
+            StackConfig.builder().build().linkBatchSize(), StackConfig.builder().build().segmentationOffload());
     }
 
     /** Parses a comma-separated list of specs; the first is labelled {@code ""} (the reference). */
@@ -86,7 +91,7 @@ record UstackVariant(String label, String ackPolicy, int bufferBytes, int socket
             }
         }
         return new UstackVariant(label, v.ackPolicy, v.bufferBytes, v.socketRing, v.idle, v.rings, v.runToCompletion,
-            v.txMode, v.ingressDrop, v.linkBatch);
+            v.txMode, v.ingressDrop, v.linkBatch, v.tso);
     }
 
     /**
@@ -121,6 +126,7 @@ record UstackVariant(String label, String ackPolicy, int bufferBytes, int socket
         private AfPacketConfig.TxMode txMode;
         private boolean ingressDrop;
         private int linkBatch;
+        private SegmentationOffload tso;
 
         Parts(final UstackVariant from)
         {
@@ -133,6 +139,7 @@ record UstackVariant(String label, String ackPolicy, int bufferBytes, int socket
             txMode = from.txMode;
             ingressDrop = from.ingressDrop;
             linkBatch = from.linkBatch;
+            tso = from.tso;
         }
 
         void set(final String key, final String value)
@@ -148,6 +155,7 @@ record UstackVariant(String label, String ackPolicy, int bufferBytes, int socket
                 case "threads" -> runToCompletion = oneOf(key, value, "1", "2");
                 case "tx" -> txMode = AfPacketConfig.TxMode.valueOf(value.toUpperCase(Locale.ROOT));
                 case "ingress-drop" -> ingressDrop = oneOf(key, value, "1", "0");
+                case "tso" -> tso = SegmentationOffload.valueOf(value.toUpperCase(Locale.ROOT));
                 default -> throw new IllegalArgumentException("unknown variant key '" + key + "' (" + KEYS + ")");
             }
         }

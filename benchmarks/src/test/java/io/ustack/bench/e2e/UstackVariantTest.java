@@ -1,6 +1,7 @@
 package io.ustack.bench.e2e;
 
 import io.ustack.api.config.IdleStrategyKind;
+import io.ustack.api.config.SegmentationOffload;
 import io.ustack.link.packet.AfPacketConfig;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -33,9 +34,12 @@ class UstackVariantTest
     @DisplayName("keys combine with '/', and what a spec does not name keeps the harness's default")
     void keysCombine()
     {
-        final UstackVariant v = UstackVariant.parse("threads=1/tx=ring_copy/ingress-drop=1/socket-ring=4194304", "x");
+        final UstackVariant v =
+            UstackVariant.parse("threads=1/tx=ring_copy/ingress-drop=1/socket-ring=4194304/tso=never", "x");
         final UstackVariant base = UstackVariant.base();
         assertTrue(v.runToCompletion());
+        assertEquals(SegmentationOffload.NEVER, v.tso());
+        assertEquals(SegmentationOffload.LINK, base.tso());
         assertEquals(AfPacketConfig.TxMode.RING_COPY, v.txMode());
         assertTrue(v.ingressDrop());
         assertEquals(4194304, v.socketRing());
