@@ -176,6 +176,34 @@ public final class AfPacketEndpoint implements LinkEndpoint
     }
 
     /**
+     * In {@link AfPacketConfig.TxMode#RING_GSO}, the longest frame a transmit slot holds (its 64 KiB less the slot
+     * header and the {@code virtio_net_hdr}): the kernel cuts such frames as it cuts merged ones. 0 in every other
+     * mode, which has no {@code virtio_net_hdr} that can ask for segmentation (or no slots that large).
+     */
+    @Override
+    public int segmentationOffloadLimit()
+    {
+        return config.txMode() == AfPacketConfig.TxMode.RING_GSO ? txRing.maxFrameLength() : 0;
+    }
+
+    /**
+     * Copies the frame into the next transmit slot, behind any open merged frame, with a {@code virtio_net_hdr}
+     * asking the kernel to cut it into segments ({@code GSO_TCPV4}) and complete their checksums. Refuses when the
+     * ring is full, or the frame exceeds {@link #segmentationOffloadLimit()} or is not a TCP/IPv4 frame without
+     * options.
+     */
+    @Override
+    public boolean transmitSegmented(final DirectBuffer buffer, final int offset, final int length,
+        final int segmentSize)
+    {
+        if (segmentationOffloadLimit() == 0)
+        {
+            return LinkEndpoint.super.transmitSegmented(buffer, offset, length, segmentSize);
+        }
+        return !closed && txRing.offerSegmented(buffer, offset, length, segmentSize);
+    }
+
+    /**
      * One {@code sendto} for every frame queued since the last flush (or {@code sendmmsg} calls, 64 frames each). A
      * transient refusal (no kernel buffers) leaves them queued for the next flush.
      */
