@@ -19,7 +19,9 @@ import java.nio.ByteBuffer;
  * ({@link PacketRxRing}, or {@link PacketBlockRxRing} for V3); {@link #transmit} copies a frame into the next
  * transmit slot ({@link PacketTxRing}) or staging slot ({@link StagedBatchSender}); and {@link #flush} sends every
  * frame queued since the last flush with one {@code sendto} (or one {@code sendmmsg} per 64 frames). In
- * {@link AfPacketConfig.PollMode#BLOCKING} mode an empty receive ring costs one {@code poll(2)}.
+ * {@link AfPacketConfig.PollMode#BLOCKING} mode an empty receive ring costs one {@code poll(2)}. In
+ * {@link AfPacketConfig.TxMode#RING_GSO} it also takes TCP frames of up to a transmit slot for the kernel to cut
+ * into segments ({@link #transmitSegmented}, TCP segmentation offload).
  *
  * <p>The stack should own an address the kernel does not have on this interface (DESIGN.md "Link drivers"), so the
  * kernel neither answers ARP for it nor resets its flows. Used by one thread, as every {@link LinkEndpoint}.
