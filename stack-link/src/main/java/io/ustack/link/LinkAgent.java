@@ -11,6 +11,7 @@ import io.ustack.api.ring.DescriptorHandler;
 import io.ustack.api.ring.DescriptorRing;
 import io.ustack.api.net.MacAddress;
 import io.ustack.link.wire.EthernetFrame;
+import io.ustack.link.wire.SegmentableFrame;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.Agent;
 
@@ -23,6 +24,12 @@ import org.agrona.concurrent.Agent;
  * and offered again first on the next duty cycle; while frames are held nothing more is taken from the ring above,
  * so it fills and the layers above wait for room (a queue discipline of one batch, as a kernel's qdisc holds frames
  * a busy driver refuses). Every received frame that does not make it is counted under one {@link DropReason}.
+ *
+ * <p>A descriptor whose flags carry a segment size ({@link DescriptorFlags#segmentSize}) holds one oversized
+ * TCP/IPv4 frame for the device to cut ({@link LinkEndpoint#transmitSegmented}); it keeps its segment size while
+ * held. One the endpoint cannot cut (no offload, over its limit, not {@link SegmentableFrame}-shaped, or cutting
+ * it would give segments over the MTU) is dropped as {@link DropReason#LINK_SEGMENTATION_UNSUPPORTED}: IPv4 checks
+ * all that first, so a drop here means a bug above, not a state to wait out.
  */
 public final class LinkAgent implements Agent
 {
@@ -39,6 +46,7 @@ public final class LinkAgent implements Agent
     private final int[] heldBufferIds;
     private final int[] heldOffsets;
     private final int[] heldLengths;
+    private final int[] heldSegmentSizes;
     private int heldFirst;
     private volatile int heldCount; // read by a stopping stack from its own thread
 
@@ -69,6 +77,7 @@ public final class LinkAgent implements Agent
         this.heldBufferIds = new int[batchSize];
         this.heldOffsets = new int[batchSize];
         this.heldLengths = new int[batchSize];
+        this.heldSegmentSizes = new int[batchSize];
     }
 
     @Override
@@ -94,7 +103,7 @@ public final class LinkAgent implements Agent
         while (heldCount > 0)
         {
             final int bufferId = heldBufferIds[heldFirst];
-            if (!transmit(bufferId, heldOffsets[heldFirst], heldLengths[heldFirst]))
+            if (!transmit(bufferId, heldOffsets[heldFirst], heldLengths[heldFirst], heldSegmentSizes[heldFirst]))
             {
                 break;
             }
@@ -109,16 +118,50 @@ public final class LinkAgent implements Agent
         return sent;
     }
 
-    private boolean transmit(final int bufferId, final int offset, final int length)
+    /**
+     * Hands one frame to the endpoint, to cut into segments of {@code segmentSize} data bytes if that is not 0.
+     *
+     * @return false if the endpoint refused it for now (the caller holds it); true if it went, or was dropped
+     */
+    private boolean transmit(final int bufferId, final int offset, final int length, final int segmentSize)
     {
+        if (segmentSize != 0)
+        {
+            return transmitSegmented(bufferId, offset, length, segmentSize);
+        }
         if (!endpoint.transmit(pool.buffer(bufferId), offset, length))
         {
             return false;
         }
+        onSent(bufferId, length);
+        return true;
+    }
+
+    private boolean transmitSegmented(final int bufferId, final int offset, final int length, final int segmentSize)
+    {
+        final DirectBuffer frame = pool.buffer(bufferId);
+        final int data = SegmentableFrame.dataLength(frame, offset, length);
+        if (length > endpoint.segmentationOffloadLimit() || data < 0 ||
+            length - data + segmentSize > endpoint.mtu() + EthernetFrame.HEADER_LENGTH)
+        {
+            pool.release(bufferId);
+            counters.drop(DropReason.LINK_SEGMENTATION_UNSUPPORTED);
+            return true;
+        }
+        if (!endpoint.transmitSegmented(frame, offset, length, segmentSize))
+        {
+            return false;
+        }
+        counters.increment(CounterDescriptor.LINK_SEGMENTED_FRAMES_SENT);
+        onSent(bufferId, length);
+        return true;
+    }
+
+    private void onSent(final int bufferId, final int length)
+    {
         counters.increment(CounterDescriptor.FRAMES_SENT);
         counters.add(CounterDescriptor.BYTES_SENT, length);
         pool.release(bufferId);
-        return true;
     }
 
     /** Frames held because the endpoint refused them, waiting to be offered again. */
@@ -206,7 +249,8 @@ public final class LinkAgent implements Agent
         public void onDescriptor(final int bufferId, final int offset, final int length, final int flags)
         {
             // Once one frame is refused the rest of the batch queues behind it, so frames leave in order.
-            if (heldCount == 0 && transmit(bufferId, offset, length))
+            final int segmentSize = DescriptorFlags.segmentSize(flags);
+            if (heldCount == 0 && transmit(bufferId, offset, length, segmentSize))
             {
                 return;
             }
@@ -214,6 +258,7 @@ public final class LinkAgent implements Agent
             heldBufferIds[at] = bufferId;
             heldOffsets[at] = offset;
             heldLengths[at] = length;
+            heldSegmentSizes[at] = segmentSize;
             heldCount++;
             counters.increment(CounterDescriptor.LINK_TX_HELD);
         }

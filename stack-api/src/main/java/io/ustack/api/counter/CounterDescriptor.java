@@ -78,7 +78,9 @@ public enum CounterDescriptor
     /** Frames the endpoint refused (TX ring or wire queue full), held by the link agent and offered again. */
     LINK_TX_HELD(1031, Layer.LINK, "frames held: endpoint refused, offered again"),
     /** Segments TCP held back because the queues below were full; they go when room returns, nothing is lost. */
-    TCP_OUTPUT_DEFERRED(1032, Layer.TCP, "TCP segments deferred: no room below");
+    TCP_OUTPUT_DEFERRED(1032, Layer.TCP, "TCP segments deferred: no room below"),
+    /** Frames handed to the link endpoint for its device to cut into segments (each also one of FRAMES_SENT). */
+    LINK_SEGMENTED_FRAMES_SENT(1033, Layer.LINK, "frames sent for the device to cut into segments");
 
     private final int typeId;
     private final Layer layer;

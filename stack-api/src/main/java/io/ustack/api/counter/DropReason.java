@@ -167,6 +167,12 @@ public enum DropReason
     // ---- appended after the ids were frozen: any layer, the next id, at the end (see the class javadoc) --------
     /** A packet for a new neighbour found the cache full of static and still-asking entries (none evictable). */
     ARP_CACHE_FULL(2066, Layer.IP, "ARP neighbour cache full"),
+    /**
+     * A frame to cut into segments (TCP segmentation offload) reached a link endpoint that cannot cut it: it has no
+     * offload, the frame exceeds its limit, it is not a TCP/IPv4 frame without options, or its segments would exceed
+     * the MTU. IPv4 checks all that first, so this means a bug above; TCP resends the data.
+     */
+    LINK_SEGMENTATION_UNSUPPORTED(2067, Layer.LINK, "segmented frame the link endpoint cannot cut"),
     ;
 
     private final int typeId;

@@ -53,6 +53,7 @@ class CounterDescriptorIdsTest
         "TCP_PASSIVE_OPENS", // 1030
         "LINK_TX_HELD", // 1031
         "TCP_OUTPUT_DEFERRED", // 1032
+        "LINK_SEGMENTED_FRAMES_SENT", // 1033
     };
 
     @Test

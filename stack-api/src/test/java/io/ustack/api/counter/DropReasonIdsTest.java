@@ -87,6 +87,7 @@ class DropReasonIdsTest
         "TCP_RECEIVE_RANGES_FULL", // 2064
         "TCP_PAWS_REJECTED", // 2065
         "ARP_CACHE_FULL", // 2066
+        "LINK_SEGMENTATION_UNSUPPORTED", // 2067
     };
 
     @Test

@@ -23,6 +23,9 @@ import java.util.Objects;
  * later {@link #transmit}, {@link #receive} or {@link #flush} call (the link agent calls these all the time). A
  * corrupted frame is delivered corrupted: catching it is the job of the IP, UDP and TCP checksums. An unimpaired
  * direction ({@link Impairments#NONE}) passes straight through without a copy. Used by one thread.
+ *
+ * <p>Segmentation offload passes through only when the transmit direction is not impaired: the delay line holds
+ * MTU-sized frames and impairs each as one frame on the wire, which a frame the device cuts later is not.
  */
 public final class FaultInjectingEndpoint implements LinkEndpoint
 {
@@ -132,6 +135,25 @@ public final class FaultInjectingEndpoint implements LinkEndpoint
         final boolean accepted = transmitLine.offer(buffer, offset, length, nowNs);
         pushTransmitted(nowNs);
         return accepted;
+    }
+
+    /** The inner endpoint's limit when the transmit direction is not impaired; 0 (none) when it is. */
+    @Override
+    public int segmentationOffloadLimit()
+    {
+        return transmitLine == null ? inner.segmentationOffloadLimit() : 0;
+    }
+
+    /** Straight to the inner endpoint when the transmit direction is not impaired; refused as unsupported if it is. */
+    @Override
+    public boolean transmitSegmented(final DirectBuffer buffer, final int offset, final int length,
+        final int segmentSize)
+    {
+        if (transmitLine != null)
+        {
+            return LinkEndpoint.super.transmitSegmented(buffer, offset, length, segmentSize);
+        }
+        return inner.transmitSegmented(buffer, offset, length, segmentSize);
     }
 
     /** Pushes due frames from the transmit delay line to the inner endpoint, then flushes it. */

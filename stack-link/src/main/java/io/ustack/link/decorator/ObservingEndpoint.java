@@ -10,7 +10,8 @@ import java.util.Objects;
 /**
  * The shared shape of decorators that watch frames go by without changing them (pcap writer, tracer): everything is
  * delegated to the inner endpoint, and each received frame or receive-side drop is shown to the subclass before it
- * goes up. The received-frame wrapper is made once, so watching allocates nothing of its own.
+ * goes up. The received-frame wrapper is made once, so watching allocates nothing of its own. Segmentation offload
+ * is not delegated here (the default, none): only a subclass that shows oversized frames correctly forwards it.
  */
 abstract class ObservingEndpoint implements LinkEndpoint
 {

@@ -12,6 +12,9 @@ import java.util.Objects;
  * <p>No object is made per frame. A capture that fails (disk full, ...) is reported by the writer and counted in
  * {@link PcapWriter#framesNotCaptured()}; frames keep flowing. {@link #flush()} also writes buffered records once
  * the writer's flush interval has passed; {@link #close()} closes the inner endpoint and then the writer.
+ *
+ * <p>It offers no segmentation offload (limit 0) even over an endpoint that does: a capture must show the segments
+ * that go on the wire, not one oversized frame with a partial checksum.
  */
 public final class PcapWriterEndpoint extends ObservingEndpoint
 {

@@ -19,7 +19,9 @@ import java.nio.ByteBuffer;
  * ({@link PacketRxRing}, or {@link PacketBlockRxRing} for V3); {@link #transmit} copies a frame into the next
  * transmit slot ({@link PacketTxRing}) or staging slot ({@link StagedBatchSender}); and {@link #flush} sends every
  * frame queued since the last flush with one {@code sendto} (or one {@code sendmmsg} per 64 frames). In
- * {@link AfPacketConfig.PollMode#BLOCKING} mode an empty receive ring costs one {@code poll(2)}.
+ * {@link AfPacketConfig.PollMode#BLOCKING} mode an empty receive ring costs one {@code poll(2)}. In
+ * {@link AfPacketConfig.TxMode#RING_GSO} it also takes TCP frames of up to a transmit slot for the kernel to cut
+ * into segments ({@link #transmitSegmented}, TCP segmentation offload).
  *
  * <p>The stack should own an address the kernel does not have on this interface (DESIGN.md "Link drivers"), so the
  * kernel neither answers ARP for it nor resets its flows. Used by one thread, as every {@link LinkEndpoint}.
@@ -173,6 +175,34 @@ public final class AfPacketEndpoint implements LinkEndpoint
             return false;
         }
         return txRing != null ? txRing.offer(buffer, offset, length) : batchSender.offer(buffer, offset, length);
+    }
+
+    /**
+     * In {@link AfPacketConfig.TxMode#RING_GSO}, the longest frame a transmit slot holds (its 64 KiB less the slot
+     * header and the {@code virtio_net_hdr}): the kernel cuts such frames as it cuts merged ones. 0 in every other
+     * mode, which has no {@code virtio_net_hdr} that can ask for segmentation (or no slots that large).
+     */
+    @Override
+    public int segmentationOffloadLimit()
+    {
+        return config.txMode() == AfPacketConfig.TxMode.RING_GSO ? txRing.maxFrameLength() : 0;
+    }
+
+    /**
+     * Copies the frame into the next transmit slot, behind any open merged frame, with a {@code virtio_net_hdr}
+     * asking the kernel to cut it into segments ({@code GSO_TCPV4}) and complete their checksums. Refuses when the
+     * ring is full, or the frame exceeds {@link #segmentationOffloadLimit()} or is not a TCP/IPv4 frame without
+     * options.
+     */
+    @Override
+    public boolean transmitSegmented(final DirectBuffer buffer, final int offset, final int length,
+        final int segmentSize)
+    {
+        if (segmentationOffloadLimit() == 0)
+        {
+            return LinkEndpoint.super.transmitSegmented(buffer, offset, length, segmentSize);
+        }
+        return !closed && txRing.offerSegmented(buffer, offset, length, segmentSize);
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.ustack.link.packet;
 
 import io.ustack.jni.AfPacket;
+import io.ustack.link.wire.SegmentableFrame;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -16,7 +17,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  *
  * <p>With merging ({@link AfPacketConfig.TxMode#RING_GSO}) a TCP segment that could start a merged frame stays open
  * in its slot, and the segments after it that continue it are appended there ({@link TcpSegmentMerger}); the slot is
- * handed over when a frame that does not continue it comes, or at the next {@link #takePending()}.
+ * handed over when a frame that does not continue it comes, or at the next {@link #takePending()}. The same mode
+ * takes frames TCP built oversized for the kernel to cut ({@link #offerSegmented}, TCP segmentation offload).
  */
 final class PacketTxRing
 {
@@ -112,6 +114,41 @@ final class PacketTxRing
         {
             TcpSegmentMerger.writeCopyHeader(ring, slot + dataOffset, length);
         }
+        handOver(slot, length);
+        return true;
+    }
+
+    /**
+     * Copies one {@link SegmentableFrame}-shaped TCP/IPv4 frame, its TCP checksum field the pseudo-header sum over
+     * its whole TCP length, into the next slot with a {@code virtio_net_hdr} asking the kernel to cut it into segments
+     * of {@code segmentSize} data bytes and complete their checksums
+     * ({@link TcpSegmentMerger#writeSegmentationHeader}). An open merged frame is handed over first, so frames leave
+     * in the order they came. Only with merging ({@link AfPacketConfig.TxMode#RING_GSO}).
+     *
+     * @return false if the ring does not merge, the frame does not fit a slot or has not that shape, or the kernel
+     *         still holds the next slot (ring full)
+     */
+    boolean offerSegmented(final DirectBuffer frame, final int offset, final int length, final int segmentSize)
+    {
+        final int data = SegmentableFrame.dataLength(frame, offset, length);
+        if (merger == null || length > maxFrameLength || data < 0 || segmentSize <= 0 || segmentSize > 0xFFFF)
+        {
+            return false;
+        }
+        if (merger.isOpen())
+        {
+            closeOpenFrame();
+        }
+        final int slot = baseOffset + index * frameSize;
+        final int status = ring.getIntVolatile(slot + statusOffset);
+        if (status != Tpacket2.TP_STATUS_AVAILABLE && status != Tpacket2.TP_STATUS_WRONG_FORMAT)
+        {
+            return false;
+        }
+        ring.putBytes(slot + dataOffset + vnetHeader, frame, offset, length);
+        index = index + 1 == frameCount ? 0 : index + 1;
+        final int cutInto = data > segmentSize ? segmentSize : 0; // one segment's worth needs only its checksum
+        TcpSegmentMerger.writeSegmentationHeader(ring, slot + dataOffset, length, cutInto);
         handOver(slot, length);
         return true;
     }

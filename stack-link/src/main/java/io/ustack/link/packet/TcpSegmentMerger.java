@@ -45,6 +45,7 @@ final class TcpSegmentMerger
     private static final int MAX_IP_LENGTH = 0xFFFF;
     /** virtio_net_hdr flags and gso_type (include/uapi/linux/virtio_net.h). */
     private static final int VIRTIO_NET_HDR_F_NEEDS_CSUM = 1;
+    private static final int VIRTIO_NET_HDR_GSO_NONE = 0;
     private static final int VIRTIO_NET_HDR_GSO_TCPV4 = 1;
 
     private final UnsafeBuffer ring;
@@ -196,12 +197,7 @@ final class TcpSegmentMerger
             ring.putShort(start + IP_CHECKSUM, (short)~fold(sum(start + IP, 20, 0)), ByteOrder.BIG_ENDIAN);
             final long pseudo = sum(start + IP_SOURCE, 8, 6 + ipLength - 20);
             ring.putShort(start + TCP_CHECKSUM, (short)fold(pseudo), ByteOrder.BIG_ENDIAN);
-            ring.putByte(vnetHeader, (byte)VIRTIO_NET_HDR_F_NEEDS_CSUM);
-            ring.putByte(vnetHeader + 1, (byte)VIRTIO_NET_HDR_GSO_TCPV4);
-            ring.putShort(vnetHeader + AfPacket.VNET_HDR_LEN_OFFSET, (short)frameLength, ByteOrder.LITTLE_ENDIAN);
-            ring.putShort(vnetHeader + 4, (short)segmentSize, ByteOrder.LITTLE_ENDIAN);
-            ring.putShort(vnetHeader + 6, (short)TCP, ByteOrder.LITTLE_ENDIAN);
-            ring.putShort(vnetHeader + 8, (short)(TCP_CHECKSUM - TCP), ByteOrder.LITTLE_ENDIAN);
+            writeSegmentationHeader(ring, vnetHeader, frameLength, segmentSize);
         }
         segments = 0;
         return frameLength;
@@ -222,6 +218,28 @@ final class TcpSegmentMerger
         ring.putLong(vnetHeader, 0);
         ring.putShort(vnetHeader + 8, (short)0);
         ring.putShort(vnetHeader + AfPacket.VNET_HDR_LEN_OFFSET, (short)frameLength, ByteOrder.LITTLE_ENDIAN);
+    }
+
+    /**
+     * A {@code virtio_net_hdr} for a TCP/IPv4 frame without IP options whose TCP checksum field holds the
+     * pseudo-header sum over its whole TCP length (checksum-partial): the kernel completes each segment's checksum
+     * from {@code csum_start} (the TCP header) and writes it {@code csum_offset} bytes in ({@code NEEDS_CSUM}), and,
+     * when {@code segmentSize} is not 0, cuts the frame into segments of that many data bytes ({@code GSO_TCPV4},
+     * {@code gso_size}). {@code hdr_len} is the whole frame, so the kernel copies all of it into its packet buffer as
+     * for every other frame of the ring (also what {@code csum_start}/{@code csum_offset} need: the checksum field
+     * must be in the copied, linear part). Pass 0 for a frame with no more data than one segment: it asks for the
+     * checksum only, as tcp_gso_segment refuses (-EINVAL, the packet dropped) a GSO packet no longer than gso_size
+     * on kernels whose virtio_net_hdr_to_skb does not already treat it as a plain one.
+     */
+    static void writeSegmentationHeader(final UnsafeBuffer ring, final int vnetHeader, final int frameLength,
+        final int segmentSize)
+    {
+        ring.putByte(vnetHeader, (byte)VIRTIO_NET_HDR_F_NEEDS_CSUM);
+        ring.putByte(vnetHeader + 1, (byte)(segmentSize == 0 ? VIRTIO_NET_HDR_GSO_NONE : VIRTIO_NET_HDR_GSO_TCPV4));
+        ring.putShort(vnetHeader + AfPacket.VNET_HDR_LEN_OFFSET, (short)frameLength, ByteOrder.LITTLE_ENDIAN);
+        ring.putShort(vnetHeader + 4, (short)segmentSize, ByteOrder.LITTLE_ENDIAN);
+        ring.putShort(vnetHeader + 6, (short)TCP, ByteOrder.LITTLE_ENDIAN);
+        ring.putShort(vnetHeader + 8, (short)(TCP_CHECKSUM - TCP), ByteOrder.LITTLE_ENDIAN);
     }
 
     private long sum(final int from, final int bytes, final long initial)

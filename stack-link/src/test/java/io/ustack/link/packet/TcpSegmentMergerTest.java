@@ -8,11 +8,18 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
 
+import static io.ustack.link.packet.TcpFrames.ACK;
+import static io.ustack.link.packet.TcpFrames.HEADERS;
+import static io.ustack.link.packet.TcpFrames.PSH;
+import static io.ustack.link.packet.TcpFrames.cutAsTheKernelDoes;
+import static io.ustack.link.packet.TcpFrames.onesComplementSum;
+import static io.ustack.link.packet.TcpFrames.putInt;
+import static io.ustack.link.packet.TcpFrames.putShort;
+import static io.ustack.link.packet.TcpFrames.segment;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -27,9 +34,6 @@ class TcpSegmentMergerTest
     private static final int SLOT = 4096;
     private static final int COUNT = 4;
     private static final int MSS = 400;
-    private static final int HEADERS = 14 + 20 + 32;
-    private static final int ACK = 0x10;
-    private static final int PSH = 0x08;
 
     private final UnsafeBuffer ring = new UnsafeBuffer(ByteBuffer.allocateDirect(SLOT * COUNT));
     private final PacketTxRing tx = new PacketTxRing(ring, 0, SLOT, COUNT, false, true, true);
@@ -58,7 +62,7 @@ class TcpSegmentMergerTest
         final byte[] merged = new byte[length];
         ring.getBytes(header + 10, merged);
         assertEquals(0, onesComplementSum(merged, 14, 20) ^ 0xFFFF, "a valid IP header checksum");
-        final List<byte[]> cut = cutAsTheKernelDoes(merged);
+        final List<byte[]> cut = cutAsTheKernelDoes(merged, MSS);
         assertEquals(sent.size(), cut.size());
         for (int i = 0; i < sent.size(); i++)
         {
@@ -166,121 +170,5 @@ class TcpSegmentMergerTest
     private void offer(final byte[] frame)
     {
         assertTrue(tx.offer(new UnsafeBuffer(frame), 0, frame.length));
-    }
-
-    /** An Ethernet frame with a TCP/IPv4 segment with timestamps, checksums filled. */
-    private static byte[] segment(final int sequence, final int identification, final int payload, final int flags)
-    {
-        final byte[] f = new byte[HEADERS + payload];
-        for (int i = 0; i < 6; i++)
-        {
-            f[i] = (byte)(0x10 + i);
-            f[6 + i] = (byte)(0x20 + i);
-        }
-        putShort(f, 12, 0x0800);
-        f[14] = 0x45;
-        putShort(f, 16, 20 + 32 + payload);
-        putShort(f, 18, identification);
-        putShort(f, 20, 0x4000);
-        f[22] = 64;
-        f[23] = 6;
-        putInt(f, 26, 0xC6120001);
-        putInt(f, 30, 0xC6120002);
-        putShort(f, 24, onesComplementSum(f, 14, 20) ^ 0xFFFF);
-        putShort(f, 34, 40000);
-        putShort(f, 36, 80);
-        putInt(f, 38, sequence);
-        putInt(f, 42, 5555);
-        f[46] = (byte)0x80;
-        f[47] = (byte)flags;
-        putShort(f, 48, 502);
-        f[54] = 1;
-        f[55] = 1;
-        f[56] = 8;
-        f[57] = 10;
-        putInt(f, 58, 123456);
-        putInt(f, 62, 654321);
-        for (int i = 0; i < payload; i++)
-        {
-            f[HEADERS + i] = (byte)(sequence + i);
-        }
-        putShort(f, 50, tcpChecksum(f));
-        return f;
-    }
-
-    /**
-     * The kernel's TCPv4 segmentation (tcp_gso_segment, inet_gso_segment), written out: each piece gets the merged
-     * headers with the sequence number and identification advanced, PSH and FIN on the last only, and fresh IP and
-     * TCP checksums.
-     */
-    private static List<byte[]> cutAsTheKernelDoes(final byte[] merged)
-    {
-        final int gsoSize = MSS;
-        final List<byte[]> pieces = new ArrayList<>();
-        final int payload = merged.length - HEADERS;
-        final int sequence = getInt(merged, 38);
-        final int identification = ((merged[18] & 0xFF) << 8) | (merged[19] & 0xFF);
-        for (int at = 0, i = 0; at < payload; at += gsoSize, i++)
-        {
-            final int size = Math.min(gsoSize, payload - at);
-            final byte[] piece = new byte[HEADERS + size];
-            System.arraycopy(merged, 0, piece, 0, HEADERS);
-            System.arraycopy(merged, HEADERS + at, piece, HEADERS, size);
-            putShort(piece, 16, 20 + 32 + size);
-            putShort(piece, 18, identification + i);
-            putShort(piece, 24, 0);
-            putShort(piece, 24, onesComplementSum(piece, 14, 20) ^ 0xFFFF);
-            putInt(piece, 38, sequence + at);
-            if (at + size < payload)
-            {
-                piece[47] &= (byte)~(PSH | 0x01);
-            }
-            putShort(piece, 50, tcpChecksum(piece));
-            pieces.add(piece);
-        }
-        return pieces;
-    }
-
-    private static int tcpChecksum(final byte[] f)
-    {
-        final byte[] copy = f.clone();
-        putShort(copy, 50, 0);
-        final int tcpLength = copy.length - 34;
-        long sum = onesComplementSum(copy, 26, 8) + 6 + tcpLength + onesComplementSum(copy, 34, tcpLength);
-        while (sum >>> 16 != 0)
-        {
-            sum = (sum & 0xFFFF) + (sum >>> 16);
-        }
-        return (int)sum ^ 0xFFFF;
-    }
-
-    private static int onesComplementSum(final byte[] f, final int from, final int length)
-    {
-        long sum = 0;
-        for (int i = 0; i < length; i += 2)
-        {
-            sum += ((f[from + i] & 0xFF) << 8) | (i + 1 < length ? f[from + i + 1] & 0xFF : 0);
-        }
-        while (sum >>> 16 != 0)
-        {
-            sum = (sum & 0xFFFF) + (sum >>> 16);
-        }
-        return (int)sum;
-    }
-
-    private static int getInt(final byte[] f, final int at)
-    {
-        return ByteBuffer.wrap(f, at, 4).getInt();
-    }
-
-    private static void putInt(final byte[] f, final int at, final int value)
-    {
-        ByteBuffer.wrap(f, at, 4).putInt(value);
-    }
-
-    private static void putShort(final byte[] f, final int at, final int value)
-    {
-        f[at] = (byte)(value >>> 8);
-        f[at + 1] = (byte)value;
     }
 }
