@@ -78,7 +78,11 @@ public enum CounterDescriptor
     /** Frames the endpoint refused (TX ring or wire queue full), held by the link agent and offered again. */
     LINK_TX_HELD(1031, Layer.LINK, "frames held: endpoint refused, offered again"),
     /** Segments TCP held back because the queues below were full; they go when room returns, nothing is lost. */
-    TCP_OUTPUT_DEFERRED(1032, Layer.TCP, "TCP segments deferred: no room below");
+    TCP_OUTPUT_DEFERRED(1032, Layer.TCP, "TCP segments deferred: no room below"),
+    /** Large TCP datagrams IPv4 handed to the link for the device to cut into segments (segmentation offload). */
+    IPV4_SEGMENTED_SENT(1033, Layer.IP, "IPv4 datagrams handed to the device to cut"),
+    /** Large TCP datagrams IPv4 cut into segments itself, the device being unable to (generic segmentation offload). */
+    IPV4_SEGMENTED_SOFTWARE(1034, Layer.IP, "IPv4 datagrams cut into segments in software");
 
     private final int typeId;
     private final Layer layer;

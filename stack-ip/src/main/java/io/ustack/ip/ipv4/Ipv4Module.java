@@ -383,6 +383,29 @@ public final class Ipv4Module implements ProtocolModule, Ipv4Sender, TransportDi
     }
 
     /**
+     * {@inheritDoc} Safe from any thread: it reads only the configuration, routes, addresses and interfaces, all
+     * fixed once the stack is built.
+     */
+    @Override
+    public int segmentationLimit(final int destination)
+    {
+        return output.segmentationLimit(destination);
+    }
+
+    @Override
+    public int claimLarge()
+    {
+        return output.claimLarge();
+    }
+
+    @Override
+    public int sendSegmented(final int bufferId, final int payloadLength, final int segmentSize,
+        final int sourceAddress, final int destinationAddress, final long nowNs)
+    {
+        return output.sendSegmented(bufferId, payloadLength, segmentSize, sourceAddress, destinationAddress, nowNs);
+    }
+
+    /**
      * The MTU of the route to {@code destination} (0 when there is none), ignoring what ICMP taught this thread's
      * path MTU cache. Safe from any thread: routes and addresses are fixed once built.
      */
