@@ -172,9 +172,14 @@ public final class TransportProxy implements TransportProtocol
         @Override
         public void onDescriptor(final int bufferId, final int offset, final int length, final int flags)
         {
-            if (HandoffLayout.kind(flags) == HandoffLayout.KIND_SEND)
+            final int kind = HandoffLayout.kind(flags);
+            if (kind == HandoffLayout.KIND_SEND)
             {
                 send(bufferId, length);
+            }
+            else if (kind == HandoffLayout.KIND_SEND_SEGMENTED)
+            {
+                sendSegmented(bufferId, length);
             }
             else
             {
@@ -198,6 +203,16 @@ public final class TransportProxy implements TransportProtocol
             final int sendFlags = buffer.getByte(HandoffLayout.SEND_FLAGS_OFFSET) & 0xFF;
             final int ttl = buffer.getByte(HandoffLayout.TTL_OFFSET) & 0xFF;
             sender.send(bufferId, payloadLength, source, destination, protocol, sendFlags, ttl, nowNs);
+        }
+
+        /** Checked on the transport's side ({@link Ipv4SenderProxy#sendSegmented}); TCP, DF, default TTL. */
+        private void sendSegmented(final int bufferId, final int payloadLength)
+        {
+            final MutableDirectBuffer buffer = pool.buffer(bufferId);
+            final int source = buffer.getInt(FIELD0_OFFSET, BIG_ENDIAN);
+            final int destination = buffer.getInt(FIELD1_OFFSET, BIG_ENDIAN);
+            final int segmentSize = buffer.getShort(HandoffLayout.SEGMENT_SIZE_OFFSET, BIG_ENDIAN) & 0xFFFF;
+            sender.sendSegmented(bufferId, payloadLength, segmentSize, source, destination, nowNs);
         }
 
         private void requestIcmpError(final DirectBuffer buffer, final int offset, final int length, final int flags)
