@@ -150,6 +150,12 @@ public final class EthernetOutput
         return true;
     }
 
+    /** The most frames the ring to the link agent holds: the most {@link #room} can be. */
+    public int ringCapacity()
+    {
+        return toLink.capacity();
+    }
+
     /** Frees a claimed buffer that will not be sent after all. */
     public void abandon(final int bufferId)
     {

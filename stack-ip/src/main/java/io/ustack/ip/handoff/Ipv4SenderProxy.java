@@ -174,6 +174,13 @@ final class Ipv4SenderProxy implements Ipv4Sender
         return toNetwork.capacity() - toNetwork.size();
     }
 
+    /** Places in the ring to the network agent: each datagram, segmented or not, takes one. */
+    @Override
+    public int sendCapacity()
+    {
+        return toNetwork.capacity();
+    }
+
     @Override
     public int sourceAddressFor(final int destination)
     {

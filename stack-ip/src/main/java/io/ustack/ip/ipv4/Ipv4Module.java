@@ -343,6 +343,18 @@ public final class Ipv4Module implements ProtocolModule, Ipv4Sender, TransportDi
         return room;
     }
 
+    /** The smallest capacity of any interface's ring to its link agent. */
+    @Override
+    public int sendCapacity()
+    {
+        int capacity = Integer.MAX_VALUE;
+        for (int i = 0; i < interfaces.count(); i++)
+        {
+            capacity = Math.min(capacity, interfaces.get(i).output().ringCapacity());
+        }
+        return capacity;
+    }
+
     @Override
     public int bufferCapacity()
     {

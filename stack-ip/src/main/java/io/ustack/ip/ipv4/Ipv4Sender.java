@@ -146,4 +146,14 @@ public interface Ipv4Sender
     {
         return Integer.MAX_VALUE;
     }
+
+    /**
+     * The most {@link #sendRoom} can ever be (the smallest capacity of the queues below): a sender waiting for room
+     * for several datagrams at once, as a {@link #sendSegmented} cut in software takes one place per segment, waits
+     * for no more than this.
+     */
+    default int sendCapacity()
+    {
+        return Integer.MAX_VALUE;
+    }
 }

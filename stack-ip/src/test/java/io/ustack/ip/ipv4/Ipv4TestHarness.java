@@ -51,7 +51,7 @@ final class Ipv4TestHarness
     /** 512 regular buffers and {@link #LARGE_BUFFERS} large ones (segmentation offload). */
     final PacketBufferPool pool;
     final StackCounters counters = StackCounters.inMemory("test");
-    final QueueRing[] rings = {new QueueRing(4096), new QueueRing(4096)};
+    final QueueRing[] rings;
     final NetworkInterfaces interfaces;
     final RouteTable routes;
     final FakeResolver resolver = new FakeResolver();
@@ -81,7 +81,15 @@ final class Ipv4TestHarness
     Ipv4TestHarness(final StackConfig config, final int if1Mtu, final boolean defaultRoute,
         final int if0SegmentationLimit, final int largeBuffers)
     {
+        this(config, if1Mtu, defaultRoute, if0SegmentationLimit, largeBuffers, 4096);
+    }
+
+    /** @param ringCapacity descriptors each interface's ring to its link holds */
+    Ipv4TestHarness(final StackConfig config, final int if1Mtu, final boolean defaultRoute,
+        final int if0SegmentationLimit, final int largeBuffers, final int ringCapacity)
+    {
         this.config = config;
+        rings = new QueueRing[]{new QueueRing(ringCapacity), new QueueRing(ringCapacity)};
         pool = new PacketBufferPool(512, 2048, largeBuffers, StackConfig.LARGE_BUFFER_SLOT_SIZE);
         interfaces = new NetworkInterfaces(List.of(
             new NetworkInterface(0, "if0", OUR_MAC, Ipv4Prefix.parse("198.18.0.1/24"), 1500,

@@ -38,7 +38,7 @@ class SegmentedHandoffTest
     private static final int TCP = 6;
     private static final int SEGMENT = 1000;
 
-    private final Ipv4TestHarness ip = new Ipv4TestHarness(StackConfig.builder().randomSeed(42)
+    private Ipv4TestHarness ip = new Ipv4TestHarness(StackConfig.builder().randomSeed(42)
         .segmentationOffload(SegmentationOffload.LINK).build(), 1500, true, 14 + 65_535, LARGE_BUFFERS);
     private final Ipv4TestHarness.RecordingTransport transport = new Ipv4TestHarness.RecordingTransport(TCP);
     private final byte[] tcp = TcpDatagrams.datagram(TcpDatagrams.header(42, ACK | PSH, TIMESTAMP_OPTIONS),
@@ -113,6 +113,81 @@ class SegmentedHandoffTest
         final Ipv4Sender sender = wire(64);
         assertThrows(IllegalArgumentException.class, () -> sendSegmented(sender, 0));
         assertEquals(0, fromTransport.size());
+    }
+
+    /** IPv4 cutting in software (no device offload) onto links whose rings hold {@code ringCapacity} frames. */
+    private void softwareCutWithRings(final int ringCapacity)
+    {
+        ip = new Ipv4TestHarness(StackConfig.builder().randomSeed(42)
+            .segmentationOffload(SegmentationOffload.ALWAYS).build(), 1500, true, 0, LARGE_BUFFERS, ringCapacity);
+    }
+
+    private int sendSmall(final Ipv4Sender sender)
+    {
+        final int id = sender.claim();
+        sender.buffer(id).putBytes(Ipv4Sender.PAYLOAD_OFFSET, new byte[8]);
+        return sender.send(id, 8, 0, PEER, Ipv4TestHarness.TEST_PROTOCOL, 0, 0, 0);
+    }
+
+    @Test
+    @DisplayName("a datagram IPv4 will cut waits until the link's ring has a place for every segment, and what the " +
+        "transport sent after it waits behind it")
+    void waitsForRoomForEverySegment()
+    {
+        softwareCutWithRings(8);
+        final Ipv4Sender sender = wire(64);
+        for (int i = 0; i < 4; i++)
+        {
+            assertEquals(Ipv4Sender.SENT, ip.send(new byte[8], PEER, Ipv4TestHarness.UDP, 0, 0));
+        }
+        assertEquals(Ipv4Sender.SENT, sendSegmented(sender, SEGMENT));
+        assertEquals(Ipv4Sender.SENT, sendSmall(sender));
+
+        assertEquals(2, proxy.doWork(0), "both taken, both held: 5 segments, 4 places, and order is kept");
+        assertEquals(4, ip.rings[0].size());
+        assertEquals(2, proxy.pendingDescriptors(), "the held datagram and the one behind it");
+
+        assertEquals(4, ip.sent(0).size());
+        assertEquals(2, proxy.doWork(0));
+        final List<byte[]> frames = ip.sent(0);
+        assertEquals(6, frames.size());
+        for (int i = 0; i < 5; i++)
+        {
+            assertEquals(TCP, ipOf(frames.get(i)).protocol(), "segment " + i);
+        }
+        assertEquals(Ipv4TestHarness.TEST_PROTOCOL, ipOf(frames.get(5)).protocol(), "in the order sent");
+        assertEquals(0, ip.counters.drops(DropReason.RING_FULL_DOWN));
+    }
+
+    @Test
+    @DisplayName("a datagram of more segments than the link's ring holds goes once that ring is empty; the segments " +
+        "that find no place are counted as RING_FULL_DOWN")
+    void moreSegmentsThanTheRingHolds()
+    {
+        softwareCutWithRings(4);
+        final Ipv4Sender sender = wire(64);
+        assertEquals(Ipv4Sender.SENT, sendSegmented(sender, SEGMENT));
+        assertEquals(1, proxy.doWork(0));
+        assertEquals(4, ip.sent(0).size());
+        assertEquals(1, ip.counters.drops(DropReason.RING_FULL_DOWN));
+    }
+
+    @Test
+    @DisplayName("a held datagram is freed and counted when the stack discards what is pending")
+    void heldDatagramDiscarded()
+    {
+        softwareCutWithRings(4);
+        final Ipv4Sender sender = wire(64);
+        for (int i = 0; i < 3; i++)
+        {
+            assertEquals(Ipv4Sender.SENT, ip.send(new byte[8], PEER, Ipv4TestHarness.UDP, 0, 0));
+        }
+        assertEquals(Ipv4Sender.SENT, sendSegmented(sender, SEGMENT));
+        assertEquals(1, proxy.doWork(0), "taken, and held: 5 segments, 1 place");
+        assertEquals(1, proxy.pendingDescriptors());
+        assertEquals(1, proxy.discardPending());
+        assertEquals(1, ip.counters.drops(DropReason.SHUTDOWN_DISCARDED));
+        assertEquals(0, proxy.pendingDescriptors());
     }
 
     @Test
