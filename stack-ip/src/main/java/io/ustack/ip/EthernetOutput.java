@@ -4,6 +4,7 @@ import io.ustack.api.buffer.PacketBufferPool;
 import io.ustack.api.counter.CounterDescriptor;
 import io.ustack.api.counter.DropReason;
 import io.ustack.api.counter.StackCounters;
+import io.ustack.api.ring.DescriptorFlags;
 import io.ustack.api.ring.DescriptorRing;
 import io.ustack.link.wire.EthernetFrame;
 import org.agrona.MutableDirectBuffer;
@@ -100,6 +101,59 @@ public final class EthernetOutput
     public int room()
     {
         return toLink.capacity() - toLink.size();
+    }
+
+    /**
+     * Takes a free large packet buffer ({@link #largeFrameLength()} bytes), for a frame the device cuts into segments.
+     *
+     * @return its id, or -1 when the pool has none free (not a drop: the caller builds regular frames instead)
+     */
+    public int claimLarge()
+    {
+        return pool.acquireLarge();
+    }
+
+    /** Largest frame a large buffer holds, 0 when the pool has no large buffers. */
+    public int largeFrameLength()
+    {
+        return pool.largeSlots() > 0 ? pool.largeSlotSize() : 0;
+    }
+
+    /** Bytes buffer {@code bufferId} holds: a regular buffer's, or a large one's. */
+    public int capacity(final int bufferId)
+    {
+        return pool.capacity(bufferId);
+    }
+
+    /** Number of regular packet buffers in the pool: no single send can claim more. */
+    public int bufferCount()
+    {
+        return pool.slots();
+    }
+
+    /**
+     * Hands a claimed buffer holding one oversized TCP/IPv4 frame of {@code frameLength} bytes at offset 0 to the link
+     * agent, for the device to cut into segments of {@code segmentSize} data bytes
+     * ({@code LinkEndpoint.transmitSegmented}). The buffer is no longer the caller's, whatever the outcome.
+     *
+     * @return false when the ring was full (counted as {@link DropReason#RING_FULL_DOWN}; the buffer was freed)
+     */
+    public boolean sendSegmented(final int bufferId, final int frameLength, final int segmentSize)
+    {
+        if (!toLink.offer(bufferId, 0, frameLength, DescriptorFlags.segmented(segmentSize)))
+        {
+            pool.release(bufferId);
+            counters.drop(DropReason.RING_FULL_DOWN);
+            return false;
+        }
+        counters.increment(CounterDescriptor.DESCRIPTORS_DOWN);
+        return true;
+    }
+
+    /** The most frames the ring to the link agent holds: the most {@link #room} can be. */
+    public int ringCapacity()
+    {
+        return toLink.capacity();
     }
 
     /** Frees a claimed buffer that will not be sent after all. */

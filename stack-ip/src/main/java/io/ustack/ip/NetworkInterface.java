@@ -14,6 +14,7 @@ public final class NetworkInterface
     private final Ipv4Prefix address;
     private final int mtu;
     private final EthernetOutput output;
+    private final int segmentationLimit;
 
     /**
      * @param index   position in the stack's interface list, 0-based
@@ -26,6 +27,28 @@ public final class NetworkInterface
     public NetworkInterface(final int index, final String name, final long mac, final Ipv4Prefix address,
         final int mtu, final EthernetOutput output)
     {
+        this(index, name, mac, address, mtu, output, 0);
+    }
+
+    /**
+     * @param index             position in the stack's interface list, 0-based
+     * @param name              the endpoint's name
+     * @param mac               our hardware address on this link
+     * @param address           our IPv4 address and subnet on it, or null when the link carries no IP
+     * @param mtu               the IP MTU of the link
+     * @param output            where frames for this link go
+     * @param segmentationLimit the largest frame (Ethernet header included) the link's device cuts into TCP
+     *                          segments ({@code LinkEndpoint.segmentationOffloadLimit()}), 0 when it cuts none
+     */
+    public NetworkInterface(final int index, final String name, final long mac, final Ipv4Prefix address,
+        final int mtu, final EthernetOutput output, final int segmentationLimit)
+    {
+        if (segmentationLimit < 0)
+        {
+            throw new IllegalArgumentException("interface " + name + ": segmentation limit " + segmentationLimit +
+                " is negative; use 0 when the device cuts no segments");
+        }
+        this.segmentationLimit = segmentationLimit;
         this.index = index;
         this.name = name;
         this.mac = mac;
@@ -74,6 +97,15 @@ public final class NetworkInterface
     public int mtu()
     {
         return mtu;
+    }
+
+    /**
+     * The largest frame (Ethernet header included) this link's device cuts into TCP segments (TCP segmentation
+     * offload), or 0 when it cuts none.
+     */
+    public int segmentationLimit()
+    {
+        return segmentationLimit;
     }
 
     /** The way out through this link. */

@@ -80,7 +80,11 @@ public enum CounterDescriptor
     /** Segments TCP held back because the queues below were full; they go when room returns, nothing is lost. */
     TCP_OUTPUT_DEFERRED(1032, Layer.TCP, "TCP segments deferred: no room below"),
     /** Frames handed to the link endpoint for its device to cut into segments (each also one of FRAMES_SENT). */
-    LINK_SEGMENTED_FRAMES_SENT(1033, Layer.LINK, "frames sent for the device to cut into segments");
+    LINK_SEGMENTED_FRAMES_SENT(1033, Layer.LINK, "frames sent for the device to cut into segments"),
+    /** Large TCP datagrams IPv4 handed to the link for the device to cut into segments (segmentation offload). */
+    IPV4_SEGMENTED_SENT(1034, Layer.IP, "IPv4 datagrams handed to the device to cut"),
+    /** Large TCP datagrams IPv4 cut into segments itself, the device being unable to (generic segmentation offload). */
+    IPV4_SEGMENTED_SOFTWARE(1035, Layer.IP, "IPv4 datagrams cut into segments in software");
 
     private final int typeId;
     private final Layer layer;

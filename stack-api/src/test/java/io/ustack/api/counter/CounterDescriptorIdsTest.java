@@ -54,6 +54,8 @@ class CounterDescriptorIdsTest
         "LINK_TX_HELD", // 1031
         "TCP_OUTPUT_DEFERRED", // 1032
         "LINK_SEGMENTED_FRAMES_SENT", // 1033
+        "IPV4_SEGMENTED_SENT", // 1034
+        "IPV4_SEGMENTED_SOFTWARE", // 1035
     };
 
     @Test

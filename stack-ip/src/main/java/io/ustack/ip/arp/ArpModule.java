@@ -172,29 +172,8 @@ public final class ArpModule implements ProtocolModule, NeighbourResolver
         NeighbourEntry entry = cache.find(interfaceIndex, nextHop);
         if (entry != null)
         {
-            if (entry.state == NeighbourState.STATIC)
-            {
-                return entry.mac;
-            }
-            if (entry.state == NeighbourState.REACHABLE && nowNs - (entry.confirmedNs + lifetimeNs) >= 0)
-            {
-                entry.state = NeighbourState.STALE;
-            }
-            if (entry.state == NeighbourState.REACHABLE)
-            {
-                return entry.mac;
-            }
-            if (entry.state == NeighbourState.STALE)
-            {
-                if (!entry.asking())
-                {
-                    // RFC 1122 §2.3.2.1: validate a cache entry that may be out of date by unicast "polling" of
-                    // the neighbour it names; meanwhile keep using it.
-                    ask(entry, networkInterface, entry.mac, nowNs);
-                }
-                return entry.mac;
-            }
-            return hold(entry, networkInterface, bufferId, frameLength);
+            final long mac = usableMac(entry, networkInterface, nowNs);
+            return mac != UNKNOWN ? mac : hold(entry, networkInterface, bufferId, frameLength);
         }
         entry = cache.add(interfaceIndex, nextHop);
         if (entry == null)
@@ -206,6 +185,51 @@ public final class ArpModule implements ProtocolModule, NeighbourResolver
         }
         ask(entry, networkInterface, MacAddress.BROADCAST, nowNs);
         return hold(entry, networkInterface, bufferId, frameLength);
+    }
+
+    /** {@inheritDoc} A stale entry's MAC is used, and polled for as {@link #resolveOrHold} does. */
+    @Override
+    public long knownMac(final int interfaceIndex, final int nextHop, final long nowNs)
+    {
+        final NetworkInterface networkInterface = interfaces.get(interfaceIndex);
+        if (isBroadcast(networkInterface, nextHop))
+        {
+            return MacAddress.BROADCAST;
+        }
+        if (isMulticast(nextHop))
+        {
+            return 0x0100_5E00_0000L | (nextHop & 0x007F_FFFF);
+        }
+        final NeighbourEntry entry = cache.find(interfaceIndex, nextHop);
+        return entry == null ? UNKNOWN : usableMac(entry, networkInterface, nowNs);
+    }
+
+    /** The entry's MAC if packets may go to it now (static, reachable or stale), else {@link #UNKNOWN}. */
+    private long usableMac(final NeighbourEntry entry, final NetworkInterface networkInterface, final long nowNs)
+    {
+        if (entry.state == NeighbourState.STATIC)
+        {
+            return entry.mac;
+        }
+        if (entry.state == NeighbourState.REACHABLE && nowNs - (entry.confirmedNs + lifetimeNs) >= 0)
+        {
+            entry.state = NeighbourState.STALE;
+        }
+        if (entry.state == NeighbourState.REACHABLE)
+        {
+            return entry.mac;
+        }
+        if (entry.state == NeighbourState.STALE)
+        {
+            if (!entry.asking())
+            {
+                // RFC 1122 §2.3.2.1: validate a cache entry that may be out of date by unicast "polling" of
+                // the neighbour it names; meanwhile keep using it.
+                ask(entry, networkInterface, entry.mac, nowNs);
+            }
+            return entry.mac;
+        }
+        return UNKNOWN;
     }
 
     @Override

@@ -20,6 +20,17 @@ public interface NeighbourResolver
      */
     long resolveOrHold(int interfaceIndex, int nextHop, int bufferId, int frameLength, long nowNs);
 
+    /** {@link #knownMac} result: the neighbour's MAC is not known now. */
+    long UNKNOWN = -3;
+
+    /**
+     * The MAC of {@code nextHop} on interface {@code interfaceIndex} if it is known now, else {@link #UNKNOWN};
+     * never takes a packet and never starts a resolution (a caller that gets {@link #UNKNOWN} sends its packets
+     * through {@link #resolveOrHold}, which does). For a frame that cannot wait in a neighbour's queue, as one the
+     * link device cuts into segments.
+     */
+    long knownMac(int interfaceIndex, int nextHop, long nowNs);
+
     /** Tells the resolver who takes packets it could not deliver; set once at assembly. */
     void onUnresolved(UnresolvedPacketHandler handler);
 }

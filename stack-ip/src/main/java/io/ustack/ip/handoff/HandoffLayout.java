@@ -17,6 +17,9 @@ import io.ustack.ip.ipv4.Ipv4Sender;
  *                                transport bytes at {@link Ipv4Sender#PAYLOAD_OFFSET}, length = their count
  *   ICMP_REQUEST (from transport): [0] which error [4] code/pointer [8] info, the offending datagram at
  *                                QUOTE_OFFSET (its header and up to {@link #MAX_QUOTE} bytes)
+ *   SEND_SEGMENTED (from transport): SEND's fields, then [12] segment size (16 bits); a large buffer
+ *                                ({@link Ipv4Sender#sendSegmented}) with one TCP header and its data at
+ *                                {@link Ipv4Sender#PAYLOAD_OFFSET}, length = their count
  * </pre>
  */
 final class HandoffLayout
@@ -25,6 +28,7 @@ final class HandoffLayout
     static final int KIND_ICMP_ERROR = 2;
     static final int KIND_SEND = 3;
     static final int KIND_ICMP_REQUEST = 4;
+    static final int KIND_SEND_SEGMENTED = 5;
 
     static final int ICMP_REQUEST_UNREACHABLE = 1;
     static final int ICMP_REQUEST_TIME_EXCEEDED = 2;
@@ -36,6 +40,7 @@ final class HandoffLayout
     static final int PROTOCOL_OFFSET = 8;
     static final int SEND_FLAGS_OFFSET = 9;
     static final int TTL_OFFSET = 10;
+    static final int SEGMENT_SIZE_OFFSET = 12;
     static final int QUOTE_OFFSET = 16;
     /** Most bytes of an offending datagram passed along with an ICMP error request (RFC 1812 §4.3.2.3 quotes 576). */
     static final int MAX_QUOTE = 576;

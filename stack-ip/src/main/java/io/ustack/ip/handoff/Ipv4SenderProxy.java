@@ -7,6 +7,7 @@ import io.ustack.api.ring.DescriptorRing;
 import io.ustack.ip.ipv4.Ipv4Module;
 import io.ustack.ip.ipv4.Ipv4Sender;
 import io.ustack.ip.ipv4.PathMtuCache;
+import io.ustack.ip.offload.TcpSegmenter;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 
@@ -23,6 +24,11 @@ import static java.nio.ByteOrder.BIG_ENDIAN;
  * {@link #NO_BUFFER} (the ring is full); routing failures are counted by IPv4 when it gets there, and a too-big
  * datagram comes back as the ICMP fragmentation-needed error IPv4 would report anyway. The path MTU this side
  * knows is the route's, lowered by the fragmentation-needed errors passing through {@link TransportEnd}.
+ *
+ * <p>{@link #sendSegmented} travels the same way (descriptor kind SEND_SEGMENTED, the segment size in the
+ * headroom): its arguments are checked here, on the caller's thread, and the network agent decides there whether
+ * the device or IPv4 cuts it. {@link #segmentationLimit} asks the {@link Ipv4Module}, which reads only what is fixed
+ * once the stack is built.
  */
 final class Ipv4SenderProxy implements Ipv4Sender
 {
@@ -115,11 +121,64 @@ final class Ipv4SenderProxy implements Ipv4Sender
         return send(bufferId, length, sourceAddress, destinationAddress, protocol, flags, ttl, nowNs);
     }
 
+    @Override
+    public int segmentationLimit(final int destination)
+    {
+        return ipv4.segmentationLimit(destination);
+    }
+
+    @Override
+    public int claimLarge()
+    {
+        return pool.acquireLarge();
+    }
+
+    /** Queues the datagram for the network agent: {@link #SENT} (queued) or {@link #NO_BUFFER} (ring full). */
+    @Override
+    public int sendSegmented(final int bufferId, final int payloadLength, final int segmentSize,
+        final int sourceAddress, final int destinationAddress, final long nowNs)
+    {
+        if (payloadLength > MAX_DATAGRAM - 20)
+        {
+            pool.release(bufferId);
+            return TOO_LONG;
+        }
+        final MutableDirectBuffer buffer = pool.buffer(bufferId);
+        final String problem = TcpSegmenter.problem(payloadLength, TcpSegmenter.headerLength(buffer, PAYLOAD_OFFSET),
+            segmentSize, pool.capacity(bufferId) - PAYLOAD_OFFSET);
+        if (problem != null)
+        {
+            pool.release(bufferId);
+            throw new IllegalArgumentException("sendSegmented: " + problem);
+        }
+        buffer.putInt(FIELD0_OFFSET, sourceAddress, BIG_ENDIAN);
+        buffer.putInt(FIELD1_OFFSET, destinationAddress, BIG_ENDIAN);
+        buffer.putByte(HandoffLayout.PROTOCOL_OFFSET, (byte)TcpSegmenter.PROTOCOL_TCP);
+        buffer.putByte(HandoffLayout.SEND_FLAGS_OFFSET, (byte)DONT_FRAGMENT);
+        buffer.putByte(HandoffLayout.TTL_OFFSET, (byte)0);
+        buffer.putShort(HandoffLayout.SEGMENT_SIZE_OFFSET, (short)segmentSize, BIG_ENDIAN);
+        if (!toNetwork.offer(bufferId, 0, payloadLength, HandoffLayout.flags(HandoffLayout.KIND_SEND_SEGMENTED, -1,
+            false, false)))
+        {
+            pool.release(bufferId);
+            counters.drop(DropReason.RING_FULL_FROM_TRANSPORT);
+            return NO_BUFFER;
+        }
+        return SENT;
+    }
+
     /** Free places in the ring to the network agent (this thread is its only producer, so they stay free). */
     @Override
     public int sendRoom()
     {
         return toNetwork.capacity() - toNetwork.size();
+    }
+
+    /** Places in the ring to the network agent: each datagram, segmented or not, takes one. */
+    @Override
+    public int sendCapacity()
+    {
+        return toNetwork.capacity();
     }
 
     @Override

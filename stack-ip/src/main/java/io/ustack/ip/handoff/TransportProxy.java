@@ -9,6 +9,7 @@ import io.ustack.ip.ipv4.IcmpErrors;
 import io.ustack.ip.ipv4.Ipv4Sender;
 import io.ustack.ip.ipv4.ReceivedDatagram;
 import io.ustack.ip.ipv4.TransportProtocol;
+import io.ustack.ip.offload.TcpSegmenter;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 
@@ -40,6 +41,18 @@ public final class TransportProxy implements TransportProtocol
     private Ipv4Sender sender;
     private IcmpErrors icmpErrors;
     private long nowNs;
+    /**
+     * Descriptors taken from the transport that wait for room below, oldest at {@link #heldStart}: a segmented
+     * datagram without a place for each of its segments, and whatever the same drain took after it (order is kept).
+     */
+    private final int[] heldIds;
+    private final int[] heldOffsets;
+    private final int[] heldLengths;
+    private final int[] heldFlags;
+    private int heldStart;
+    private int heldCount;
+    /** Places left below in this duty cycle. */
+    private int budget;
 
     /**
      * @param protocolNumber the IPv4 protocol the transport carries
@@ -56,6 +69,11 @@ public final class TransportProxy implements TransportProtocol
         this.fromTransport = fromTransport;
         this.counters = counters;
         this.batchSize = batchSize;
+        final int holdCapacity = Math.max(1, Math.min(batchSize, fromTransport.capacity()));
+        this.heldIds = new int[holdCapacity];
+        this.heldOffsets = new int[holdCapacity];
+        this.heldLengths = new int[holdCapacity];
+        this.heldFlags = new int[holdCapacity];
     }
 
     @Override
@@ -136,29 +154,85 @@ public final class TransportProxy implements TransportProtocol
     /**
      * Sends what the transport queued, and the ICMP errors it asked for: no more than the queues below have room for,
      * so when the link is slower than the transport the rest waits in the ring, the ring fills, and the transport
-     * holds its segments back ({@link Ipv4Sender#sendRoom}) instead of losing them below.
+     * holds its segments back ({@link Ipv4Sender#sendRoom}) instead of losing them below. A segmented datagram may
+     * take a place per segment there (when IPv4 cuts it in software), so it waits here, with what was taken after
+     * it, until there is room for all its segments (or the queues below are as empty as they get).
      */
     @Override
     public int doWork(final long nowNs)
     {
         this.nowNs = nowNs;
-        final int room = sender.sendRoom();
-        return room <= 0 ? 0 : fromTransport.drain(outbound, Math.min(batchSize, room));
+        budget = sender.sendRoom();
+        final int released = releaseHeld();
+        if (heldCount > 0 || budget <= 0)
+        {
+            return released;
+        }
+        return released + fromTransport.drain(outbound, Math.min(batchSize, Math.min(budget, heldIds.length)));
+    }
+
+    private int releaseHeld()
+    {
+        int released = 0;
+        while (heldCount > 0)
+        {
+            final int i = heldStart;
+            final int places = placesBelow(heldIds[i], heldLengths[i], heldFlags[i]);
+            if (budget < places)
+            {
+                break;
+            }
+            heldStart++;
+            heldCount--;
+            budget -= places;
+            outbound.dispatch(heldIds[i], heldOffsets[i], heldLengths[i], heldFlags[i]);
+            released++;
+        }
+        if (heldCount == 0)
+        {
+            heldStart = 0;
+        }
+        return released;
     }
 
     /**
-     * Frees every descriptor still queued from the transport, counting each as
+     * Places a descriptor needs below: one, or one per segment of a segmented datagram (IPv4 may cut it in software),
+     * but never more than the queues below hold, so a datagram of more segments goes once they are empty.
+     */
+    private int placesBelow(final int bufferId, final int length, final int flags)
+    {
+        if (HandoffLayout.kind(flags) != HandoffLayout.KIND_SEND_SEGMENTED)
+        {
+            return 1;
+        }
+        final MutableDirectBuffer buffer = pool.buffer(bufferId);
+        final int segmentSize = buffer.getShort(HandoffLayout.SEGMENT_SIZE_OFFSET, BIG_ENDIAN) & 0xFFFF;
+        final int segments = TcpSegmenter.segmentCount(
+            length - TcpSegmenter.headerLength(buffer, Ipv4Sender.PAYLOAD_OFFSET), segmentSize);
+        return Math.min(segments, sender.sendCapacity());
+    }
+
+    /**
+     * Frees every descriptor still queued from the transport, or held here, counting each as
      * {@link DropReason#SHUTDOWN_DISCARDED}. Only once the agents have stopped.
      */
     public int discardPending()
     {
-        return fromTransport.discardAll(pool, counters);
+        final int held = heldCount;
+        for (int i = heldStart; i < heldStart + heldCount; i++)
+        {
+            pool.release(heldIds[i]);
+            counters.drop(DropReason.SHUTDOWN_DISCARDED);
+        }
+        heldStart = 0;
+        heldCount = 0;
+        return held + fromTransport.discardAll(pool, counters);
     }
 
-    /** Descriptors waiting in the transport's two rings. */
+    /** Descriptors waiting in the transport's two rings, and those held here for room below. */
     public int pendingDescriptors()
     {
-        return toTransport.size() + fromTransport.size();
+        return toTransport.size() + fromTransport.size() + heldCount;
     }
 
     @Override
@@ -172,9 +246,31 @@ public final class TransportProxy implements TransportProtocol
         @Override
         public void onDescriptor(final int bufferId, final int offset, final int length, final int flags)
         {
-            if (HandoffLayout.kind(flags) == HandoffLayout.KIND_SEND)
+            final int places = heldCount > 0 ? 0 : placesBelow(bufferId, length, flags);
+            if (heldCount > 0 || budget < places)
+            {
+                // Behind a held datagram, or no room for all of this one's segments: wait, in order.
+                final int at = heldStart + heldCount++;
+                heldIds[at] = bufferId;
+                heldOffsets[at] = offset;
+                heldLengths[at] = length;
+                heldFlags[at] = flags;
+                return;
+            }
+            budget -= places;
+            dispatch(bufferId, offset, length, flags);
+        }
+
+        void dispatch(final int bufferId, final int offset, final int length, final int flags)
+        {
+            final int kind = HandoffLayout.kind(flags);
+            if (kind == HandoffLayout.KIND_SEND)
             {
                 send(bufferId, length);
+            }
+            else if (kind == HandoffLayout.KIND_SEND_SEGMENTED)
+            {
+                sendSegmented(bufferId, length);
             }
             else
             {
@@ -198,6 +294,16 @@ public final class TransportProxy implements TransportProtocol
             final int sendFlags = buffer.getByte(HandoffLayout.SEND_FLAGS_OFFSET) & 0xFF;
             final int ttl = buffer.getByte(HandoffLayout.TTL_OFFSET) & 0xFF;
             sender.send(bufferId, payloadLength, source, destination, protocol, sendFlags, ttl, nowNs);
+        }
+
+        /** Checked on the transport's side ({@link Ipv4SenderProxy#sendSegmented}); TCP, DF, default TTL. */
+        private void sendSegmented(final int bufferId, final int payloadLength)
+        {
+            final MutableDirectBuffer buffer = pool.buffer(bufferId);
+            final int source = buffer.getInt(FIELD0_OFFSET, BIG_ENDIAN);
+            final int destination = buffer.getInt(FIELD1_OFFSET, BIG_ENDIAN);
+            final int segmentSize = buffer.getShort(HandoffLayout.SEGMENT_SIZE_OFFSET, BIG_ENDIAN) & 0xFFFF;
+            sender.sendSegmented(bufferId, payloadLength, segmentSize, source, destination, nowNs);
         }
 
         private void requestIcmpError(final DirectBuffer buffer, final int offset, final int length, final int flags)

@@ -44,6 +44,25 @@ public final class IpIdGenerator
         return id;
     }
 
+    /**
+     * Reserves {@code count} consecutive identifications of the flow's counter at once, for a datagram the link
+     * device cuts into {@code count} segments that each take the next one (TCP segmentation offload).
+     *
+     * @param count how many, 1..65535
+     * @return the first of them; the next datagram of the flow gets {@code first + count} (mod 2^16)
+     */
+    public int reserve(final int sourceAddress, final int destinationAddress, final int protocol, final int count)
+    {
+        if (count < 1 || count > 0xFFFF)
+        {
+            throw new IllegalArgumentException("cannot reserve " + count + " identifications: use 1..65535");
+        }
+        final int bucket = bucket(sourceAddress, destinationAddress, protocol);
+        final int first = counters[bucket];
+        counters[bucket] = (first + count) & 0xFFFF;
+        return first;
+    }
+
     int bucket(final int sourceAddress, final int destinationAddress, final int protocol)
     {
         long h = key ^ ((sourceAddress & 0xFFFF_FFFFL) << 32 | (destinationAddress & 0xFFFF_FFFFL));

@@ -343,6 +343,18 @@ public final class Ipv4Module implements ProtocolModule, Ipv4Sender, TransportDi
         return room;
     }
 
+    /** The smallest capacity of any interface's ring to its link agent. */
+    @Override
+    public int sendCapacity()
+    {
+        int capacity = Integer.MAX_VALUE;
+        for (int i = 0; i < interfaces.count(); i++)
+        {
+            capacity = Math.min(capacity, interfaces.get(i).output().ringCapacity());
+        }
+        return capacity;
+    }
+
     @Override
     public int bufferCapacity()
     {
@@ -380,6 +392,29 @@ public final class Ipv4Module implements ProtocolModule, Ipv4Sender, TransportDi
     public int pathMtu(final int destination, final long nowNs)
     {
         return output.pathMtu(destination, nowNs);
+    }
+
+    /**
+     * {@inheritDoc} Safe from any thread: it reads only the configuration, routes, addresses and interfaces, all
+     * fixed once the stack is built.
+     */
+    @Override
+    public int segmentationLimit(final int destination)
+    {
+        return output.segmentationLimit(destination);
+    }
+
+    @Override
+    public int claimLarge()
+    {
+        return output.claimLarge();
+    }
+
+    @Override
+    public int sendSegmented(final int bufferId, final int payloadLength, final int segmentSize,
+        final int sourceAddress, final int destinationAddress, final long nowNs)
+    {
+        return output.sendSegmented(bufferId, payloadLength, segmentSize, sourceAddress, destinationAddress, nowNs);
     }
 
     /**

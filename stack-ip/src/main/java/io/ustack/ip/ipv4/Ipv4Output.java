@@ -1,13 +1,16 @@
 package io.ustack.ip.ipv4;
 
+import io.ustack.api.config.SegmentationOffload;
 import io.ustack.api.config.StackConfig;
 import io.ustack.api.counter.CounterDescriptor;
 import io.ustack.api.counter.DropReason;
 import io.ustack.api.counter.StackCounters;
+import io.ustack.api.net.Ipv4Address;
 import io.ustack.api.net.MacAddress;
 import io.ustack.ip.EthernetOutput;
 import io.ustack.ip.NetworkInterfaces;
 import io.ustack.ip.arp.NeighbourResolver;
+import io.ustack.ip.offload.TcpSegmenter;
 import io.ustack.ip.route.Route;
 import io.ustack.ip.route.RouteTable;
 import io.ustack.ip.wire.Ipv4Header;
@@ -28,6 +31,11 @@ import static io.ustack.ip.ipv4.Ipv4Sender.TOO_LONG;
  * The sending half of IPv4 (RFC 791 §3.2, RFC 1122 §3.3): route choice, header, identification (RFC 6864),
  * fragmentation to the path MTU (RFC 1191), next-hop resolution, and the loopback for our own addresses.
  * {@link Ipv4Module} exposes it to transports as its {@link Ipv4Sender}.
+ *
+ * <p>TCP segmentation offload ({@link #sendSegmented}): one large TCP datagram goes to the link whole, for the device
+ * to cut, when the route's device can, its next hop is known and every segment fits the path MTU; otherwise it is cut
+ * here into the segments TCP would have sent ({@link TcpSegmenter}, Linux's generic segmentation offload), and each
+ * goes out as any datagram does.
  */
 final class Ipv4Output
 {
@@ -49,6 +57,9 @@ final class Ipv4Output
     private final PathMtuCache pathMtus = new PathMtuCache();
     private final Ipv4Header outHeader = new Ipv4Header();
     private final int[] fragmentBuffers = new int[MAX_FRAGMENTS];
+    private final SegmentationOffload segmentationOffload;
+    /** The regular buffers a datagram cut in software takes: no more than the pool has. */
+    private final int[] segmentBuffers;
 
     Ipv4Output(final StackConfig config, final RouteTable routes, final NeighbourResolver resolver,
         final StackCounters counters, final LocalAddresses locals, final LoopbackQueue loopback)
@@ -62,6 +73,8 @@ final class Ipv4Output
         this.anyOutput = interfaces.get(0).output();
         this.defaultTtl = config.ipDefaultTtl();
         this.idGenerator = new IpIdGenerator(config.randomSeed());
+        this.segmentationOffload = config.segmentationOffload();
+        this.segmentBuffers = new int[Math.min(anyOutput.bufferCount(), MAX_DATAGRAM)];
     }
 
     private int local(final int address)
@@ -169,13 +182,8 @@ final class Ipv4Output
             final boolean last = i == fragments - 1;
             final int flagBits = (dontFragment ? Ipv4Header.FLAG_DONT_FRAGMENT : 0) |
                 (last ? 0 : Ipv4Header.FLAG_MORE_FRAGMENTS);
-            outHeader.wrapForWrite(output.buffer(fragmentBuffers[i]), IP_OFFSET)
-                .version(Ipv4Header.VERSION_4).ihl(HEADER_LENGTH / 4).dscp(0).ecn(0)
-                .totalLength(HEADER_LENGTH + fragmentLength).identification(identification)
-                .flags(flagBits).fragmentOffsetBytes(start)
-                .timeToLive(timeToLive).protocol(protocol)
-                .sourceAddress(source).destinationAddress(destination)
-                .computeAndSetChecksum();
+            writeHeader(output.buffer(fragmentBuffers[i]), HEADER_LENGTH + fragmentLength, identification, flagBits,
+                start, timeToLive, protocol, source, destination);
             final int outcome = transmit(route, destination, fragmentBuffers[i], PAYLOAD_OFFSET + fragmentLength,
                 nowNs);
             result = worse(result, outcome);
@@ -189,6 +197,19 @@ final class Ipv4Output
             counters.add(CounterDescriptor.IPV4_FRAGMENTS_SENT, fragments);
         }
         return result;
+    }
+
+    private void writeHeader(final MutableDirectBuffer buffer, final int totalLength, final int identification,
+        final int flagBits, final int fragmentOffsetBytes, final int timeToLive, final int protocol, final int source,
+        final int destination)
+    {
+        outHeader.wrapForWrite(buffer, IP_OFFSET)
+            .version(Ipv4Header.VERSION_4).ihl(HEADER_LENGTH / 4).dscp(0).ecn(0)
+            .totalLength(totalLength).identification(identification)
+            .flags(flagBits).fragmentOffsetBytes(fragmentOffsetBytes)
+            .timeToLive(timeToLive).protocol(protocol)
+            .sourceAddress(source).destinationAddress(destination)
+            .computeAndSetChecksum();
     }
 
     private boolean claimFragments(final int fragments, final int reuseBufferId)
@@ -286,6 +307,186 @@ final class Ipv4Output
         final int mtu = Math.min(route.mtu(), locals.maxIpLength(route.interfaceIndex()));
         final int learned = pathMtus.get(destination, nowNs);
         return learned > 0 ? Math.min(mtu, learned) : mtu;
+    }
+
+    // ---- TCP segmentation offload ---------------------------------------------------------------------------------
+
+    int claimLarge()
+    {
+        return anyOutput.claimLarge();
+    }
+
+    /**
+     * The most TCP bytes one {@link #sendSegmented} may carry to {@code destination}: bounded by the route's device
+     * limit (less the Ethernet and IPv4 headers), a large buffer and the largest datagram; 0 when segmentation
+     * offload is off, there are no large buffers, the destination is ours or has no route, or (mode LINK) the route's
+     * device cuts no segments. Safe from any thread: it reads only what is fixed once the stack is built.
+     */
+    int segmentationLimit(final int destination)
+    {
+        final int largeFrame = anyOutput.largeFrameLength();
+        if (segmentationOffload == SegmentationOffload.NEVER || largeFrame == 0 || locals.indexOf(destination) >= 0)
+        {
+            return 0;
+        }
+        final Route route = routeFor(0, destination);
+        if (route == null)
+        {
+            return 0;
+        }
+        final int deviceLimit = interfaces.get(route.interfaceIndex()).segmentationLimit();
+        if (deviceLimit <= 0 && segmentationOffload != SegmentationOffload.ALWAYS)
+        {
+            return 0;
+        }
+        int limit = Math.min(largeFrame - PAYLOAD_OFFSET, MAX_DATAGRAM - HEADER_LENGTH);
+        if (deviceLimit > 0)
+        {
+            limit = Math.min(limit, deviceLimit - PAYLOAD_OFFSET);
+        }
+        return Math.max(0, limit);
+    }
+
+    /**
+     * Sends one TCP datagram cut into segments of {@code segmentSize} data bytes, with DF (RFC 1191): handed whole to
+     * the device when it can cut it, else cut here. Either way the wire sees the segments TCP would have sent one by
+     * one.
+     */
+    int sendSegmented(final int bufferId, final int payloadLength, final int segmentSize, final int sourceAddress,
+        final int destination, final long nowNs)
+    {
+        if (payloadLength > MAX_DATAGRAM - HEADER_LENGTH)
+        {
+            anyOutput.abandon(bufferId);
+            return TOO_LONG;
+        }
+        final MutableDirectBuffer buffer = anyOutput.buffer(bufferId);
+        final int tcpHeaderLength = TcpSegmenter.headerLength(buffer, PAYLOAD_OFFSET);
+        final String problem = TcpSegmenter.problem(payloadLength, tcpHeaderLength, segmentSize,
+            anyOutput.capacity(bufferId) - PAYLOAD_OFFSET);
+        if (problem != null)
+        {
+            anyOutput.abandon(bufferId);
+            throw new IllegalArgumentException("sendSegmented to " + Ipv4Address.toString(destination) + ": " +
+                problem);
+        }
+        final Route route = routeFor(sourceAddress, destination);
+        if (route == null)
+        {
+            anyOutput.abandon(bufferId);
+            counters.drop(DropReason.IPV4_NO_ROUTE);
+            return NO_ROUTE;
+        }
+        final int dataLength = payloadLength - tcpHeaderLength;
+        // RFC 1191 §3: DF on every segment, so each must fit the path MTU as a datagram sent alone would.
+        if (HEADER_LENGTH + tcpHeaderLength + Math.min(segmentSize, dataLength) > effectiveMtu(route, destination,
+            nowNs))
+        {
+            anyOutput.abandon(bufferId);
+            counters.drop(DropReason.IPV4_TOO_BIG_DONT_FRAGMENT);
+            return TOO_BIG;
+        }
+        final int segments = TcpSegmenter.segmentCount(dataLength, segmentSize);
+        final int source = sourceAddress != 0 ? sourceAddress : route.sourceAddress();
+        final long mac = deviceCuts(route, payloadLength) ? knownNextHopMac(route, destination, nowNs) :
+            NeighbourResolver.UNKNOWN;
+        if (mac != NeighbourResolver.UNKNOWN)
+        {
+            return sendToDevice(route, bufferId, payloadLength, segmentSize, segments, mac, source, destination);
+        }
+        return cutInSoftware(route, bufferId, payloadLength, segmentSize, segments, source, destination, nowNs);
+    }
+
+    /** Whether the route's device takes a frame of this datagram to cut (and it is not our own loopback). */
+    private boolean deviceCuts(final Route route, final int payloadLength)
+    {
+        final int interfaceIndex = route.interfaceIndex();
+        return segmentationOffload != SegmentationOffload.NEVER && route != locals.localRoute(interfaceIndex) &&
+            interfaces.get(interfaceIndex).segmentationLimit() >= PAYLOAD_OFFSET + payloadLength;
+    }
+
+    /** The next hop's MAC if known now; a frame for the device to cut is never held waiting for ARP. */
+    private long knownNextHopMac(final Route route, final int destination, final long nowNs)
+    {
+        final int interfaceIndex = route.interfaceIndex();
+        final int nextHop = route.nextHop(destination);
+        if (nextHop == RouteTable.LIMITED_BROADCAST ||
+            (route.connected() && locals.isDirectedBroadcast(interfaceIndex, nextHop)))
+        {
+            return MacAddress.BROADCAST;
+        }
+        return resolver.knownMac(interfaceIndex, nextHop, nowNs);
+    }
+
+    /**
+     * One IPv4 header for the whole datagram, its identification the first of one per segment (RFC 6864 §4.1: each
+     * segment the device makes is a datagram of its own and takes the next), then one descriptor to the link.
+     */
+    private int sendToDevice(final Route route, final int bufferId, final int payloadLength, final int segmentSize,
+        final int segments, final long mac, final int source, final int destination)
+    {
+        final EthernetOutput output = interfaces.get(route.interfaceIndex()).output();
+        final int identification = idGenerator.reserve(source, destination, TcpSegmenter.PROTOCOL_TCP, segments);
+        writeHeader(output.buffer(bufferId), HEADER_LENGTH + payloadLength, identification,
+            Ipv4Header.FLAG_DONT_FRAGMENT, 0, defaultTtl, TcpSegmenter.PROTOCOL_TCP, source, destination);
+        output.writeHeader(bufferId, mac, EthernetFrame.ETHER_TYPE_IPV4);
+        if (!output.sendSegmented(bufferId, PAYLOAD_OFFSET + payloadLength, segmentSize))
+        {
+            return NO_BUFFER;
+        }
+        counters.add(CounterDescriptor.IPV4_SENT, segments);
+        counters.increment(CounterDescriptor.IPV4_SEGMENTED_SENT);
+        return SENT;
+    }
+
+    /**
+     * Cuts the datagram into regular buffers, all claimed before any is filled (a shortage sends nothing), then sends
+     * each segment as a datagram of its own: its own identification, ARP holding it if need be.
+     */
+    private int cutInSoftware(final Route route, final int bufferId, final int payloadLength, final int segmentSize,
+        final int segments, final int source, final int destination, final long nowNs)
+    {
+        final MutableDirectBuffer datagram = anyOutput.buffer(bufferId);
+        if (segments > segmentBuffers.length)
+        {
+            // More segments than the pool has buffers: it could never hold them all at once.
+            anyOutput.abandon(bufferId);
+            counters.drop(DropReason.POOL_EXHAUSTED_TX);
+            return NO_BUFFER;
+        }
+        for (int i = 0; i < segments; i++)
+        {
+            final int segmentId = anyOutput.claim();
+            if (segmentId < 0)
+            {
+                for (int j = 0; j < i; j++)
+                {
+                    anyOutput.abandon(segmentBuffers[j]);
+                }
+                anyOutput.abandon(bufferId);
+                return NO_BUFFER;
+            }
+            segmentBuffers[i] = segmentId;
+        }
+        final int tcpHeaderLength = TcpSegmenter.headerLength(datagram, PAYLOAD_OFFSET);
+        for (int i = 0; i < segments; i++)
+        {
+            TcpSegmenter.writeSegment(datagram, PAYLOAD_OFFSET, payloadLength, segmentSize, i,
+                anyOutput.buffer(segmentBuffers[i]), PAYLOAD_OFFSET, source, destination);
+        }
+        anyOutput.abandon(bufferId);
+        final int dataLength = payloadLength - tcpHeaderLength;
+        int result = SENT;
+        for (int i = 0; i < segments; i++)
+        {
+            final int segmentData = Math.max(0, Math.min(segmentSize, dataLength - i * segmentSize));
+            final int segmentLength = tcpHeaderLength + segmentData;
+            final int segmentId = segmentBuffers[i];
+            result = worse(result, emit(route, anyOutput.buffer(segmentId), PAYLOAD_OFFSET, segmentLength, segmentId,
+                source, destination, TcpSegmenter.PROTOCOL_TCP, DONT_FRAGMENT, 0, nowNs));
+        }
+        counters.increment(CounterDescriptor.IPV4_SEGMENTED_SOFTWARE);
+        return result;
     }
 
     int sourceAddressFor(final int destination)

@@ -31,11 +31,6 @@ public interface Ipv4Sender
     int NO_BUFFER = -3;
     /** {@link #send} result: the datagram would exceed 65,535 bytes. */
     int TOO_LONG = -4;
-    /**
-     * {@link #sendSegmented} result: the datagram could not be handed to the device to cut (its next hop is not
-     * resolved, or the route's link has no segmentation offload); dropped and counted, the transport resends.
-     */
-    int NOT_SEGMENTABLE = -5;
 
     /**
      * Takes a packet buffer for a new datagram.
@@ -92,8 +87,10 @@ public interface Ipv4Sender
 
     /**
      * TCP segmentation offload: the most transport bytes (TCP header included) one {@link #sendSegmented} may carry
-     * to {@code destination}, or 0 when the route there has no link that cuts segments (also for our own addresses
-     * and when there is no route). Segments are still limited by the path MTU.
+     * to {@code destination}, or 0 when it may not be used there: the stack's {@code SegmentationOffload} is NEVER,
+     * the pool has no large buffers, the destination is one of our own addresses or has no route, or (LINK) the
+     * route's link device cuts no segments. With ALWAYS a link without the device offload gets the limit too, and
+     * IPv4 cuts in software. Segments are still limited by the path MTU. Safe from any thread.
      */
     default int segmentationLimit(final int destination)
     {
@@ -111,15 +108,27 @@ public interface Ipv4Sender
     }
 
     /**
-     * Sends one TCP datagram for the link device to cut into segments (TCP segmentation offload): a buffer from
+     * Sends one TCP datagram as segments of {@code segmentSize} data bytes (TCP segmentation offload): a buffer from
      * {@link #claimLarge} holding, at {@link #PAYLOAD_OFFSET}, one TCP header (its data offset valid, its checksum
-     * field the folded, uncomplemented pseudo-header sum over all {@code payloadLength} bytes) and the data. The
-     * device cuts it into segments of {@code segmentSize} data bytes, each sent with DF and its own identification
-     * (consecutive ones, reserved here), as {@link io.ustack.api.link.LinkEndpoint#transmitSegmented} describes.
-     * Only to a destination whose {@link #segmentationLimit} is at least {@code payloadLength}. The buffer belongs to
-     * the IPv4 module afterwards, whatever the result.
+     * field the folded, uncomplemented pseudo-header sum over all {@code payloadLength} bytes:
+     * {@code TcpSegmenter.partialChecksum}) and the data, every segment but the last exactly {@code segmentSize}
+     * bytes of it. Each segment leaves as its own datagram with DF and its own identification, exactly as TCP would
+     * have sent it alone: the sequence number advanced, PSH and FIN on the last only, CWR on the first only.
      *
-     * @return {@link #SENT}, {@link #NOT_SEGMENTABLE}, or another negative failure of {@link #send}
+     * <p>When the route's link device can cut it and the next hop is resolved, the datagram goes down whole, with
+     * consecutive identifications reserved for its segments
+     * ({@link io.ustack.api.link.LinkEndpoint#transmitSegmented}); otherwise (no device offload, next hop not
+     * resolved yet, our own address) IPv4 cuts it into regular buffers itself and sends each segment as {@link #send}
+     * would (a segment waits for ARP like any datagram). Use only to a destination whose {@link #segmentationLimit}
+     * is at least {@code payloadLength}. The buffer belongs to the IPv4 module afterwards, whatever the result.
+     *
+     * @return {@link #SENT}; {@link #QUEUED_FOR_RESOLUTION} when segments wait for ARP; {@link #NO_ROUTE};
+     *         {@link #TOO_BIG} when a segment (IPv4 header, TCP header and {@code segmentSize} data bytes) exceeds
+     *         the path MTU, nothing sent; {@link #NO_BUFFER} when regular buffers for cutting ran out (nothing sent)
+     *         or the ring below was full (the segments that found no room lost); {@link #TOO_LONG} over 65,515 bytes
+     * @throws IllegalArgumentException (the buffer freed) when {@code segmentSize} is outside 1..65535, the TCP
+     *                                  header's data offset is below 5 or past {@code payloadLength}, or the length
+     *                                  exceeds the buffer
      */
     default int sendSegmented(final int bufferId, final int payloadLength, final int segmentSize,
         final int sourceAddress, final int destinationAddress, final long nowNs)
@@ -134,6 +143,16 @@ public interface Ipv4Sender
      * A datagram that needs fragmenting takes one place per fragment.
      */
     default int sendRoom()
+    {
+        return Integer.MAX_VALUE;
+    }
+
+    /**
+     * The most {@link #sendRoom} can ever be (the smallest capacity of the queues below): a sender waiting for room
+     * for several datagrams at once, as a {@link #sendSegmented} cut in software takes one place per segment, waits
+     * for no more than this.
+     */
+    default int sendCapacity()
     {
         return Integer.MAX_VALUE;
     }

@@ -240,6 +240,31 @@ class ArpModuleTest
     class Resolution
     {
         @Test
+        @DisplayName("a known MAC is looked up without holding: unknown neighbours are neither asked for nor " +
+            "given a packet; learnt and broadcast ones answer at once")
+        void knownMacNeverHolds()
+        {
+            try (ArpHarness h = new ArpHarness().started())
+            {
+                h.drainSent(0);
+                final int inUse = h.pool.inUse();
+                assertEquals(NeighbourResolver.UNKNOWN, h.arp.knownMac(0, PEER_IP, h.nowNs));
+                assertNull(h.nextSent(0), "no request: the caller's own packets will ask");
+                assertNull(h.arp.state(0, PEER_IP), "no entry made");
+                assertEquals(inUse, h.pool.inUse());
+
+                assertEquals(NeighbourResolver.HELD, h.resolve(0, PEER_IP, 1));
+                h.drainSent(0);
+                assertEquals(NeighbourResolver.UNKNOWN, h.arp.knownMac(0, PEER_IP, h.nowNs), "still asking");
+
+                h.receive(0, arpFrame(MAC0, OPERATION_REPLY, PEER_MAC, PEER_IP, MAC0, IP0));
+                h.drainSent(0);
+                assertEquals(PEER_MAC, h.arp.knownMac(0, PEER_IP, h.nowNs));
+                assertEquals(BROADCAST, h.arp.knownMac(0, Ipv4Address.parse("198.18.0.255"), h.nowNs));
+            }
+        }
+
+        @Test
         @DisplayName("RFC 826: a miss sends a broadcast request at once and holds the packets")
         void missSendsRequestAndHolds()
         {

@@ -45,11 +45,13 @@ final class Ipv4TestHarness
     static final long PEER_MAC = 0x02_00_00_00_00_99L;
     static final int TEST_PROTOCOL = 253;
     static final int UDP = Ipv4Header.PROTOCOL_UDP;
+    static final int LARGE_BUFFERS = 4;
 
     final StackConfig config;
-    final PacketBufferPool pool = new PacketBufferPool(512, 2048);
+    /** 512 regular buffers and {@link #LARGE_BUFFERS} large ones (segmentation offload). */
+    final PacketBufferPool pool;
     final StackCounters counters = StackCounters.inMemory("test");
-    final QueueRing[] rings = {new QueueRing(4096), new QueueRing(4096)};
+    final QueueRing[] rings;
     final NetworkInterfaces interfaces;
     final RouteTable routes;
     final FakeResolver resolver = new FakeResolver();
@@ -69,10 +71,29 @@ final class Ipv4TestHarness
 
     Ipv4TestHarness(final StackConfig config, final int if1Mtu, final boolean defaultRoute)
     {
+        this(config, if1Mtu, defaultRoute, 0, LARGE_BUFFERS);
+    }
+
+    /**
+     * @param if0SegmentationLimit the largest frame if0's device cuts into TCP segments, 0 for none
+     * @param largeBuffers         large buffers in the pool
+     */
+    Ipv4TestHarness(final StackConfig config, final int if1Mtu, final boolean defaultRoute,
+        final int if0SegmentationLimit, final int largeBuffers)
+    {
+        this(config, if1Mtu, defaultRoute, if0SegmentationLimit, largeBuffers, 4096);
+    }
+
+    /** @param ringCapacity descriptors each interface's ring to its link holds */
+    Ipv4TestHarness(final StackConfig config, final int if1Mtu, final boolean defaultRoute,
+        final int if0SegmentationLimit, final int largeBuffers, final int ringCapacity)
+    {
         this.config = config;
+        rings = new QueueRing[]{new QueueRing(ringCapacity), new QueueRing(ringCapacity)};
+        pool = new PacketBufferPool(512, 2048, largeBuffers, StackConfig.LARGE_BUFFER_SLOT_SIZE);
         interfaces = new NetworkInterfaces(List.of(
             new NetworkInterface(0, "if0", OUR_MAC, Ipv4Prefix.parse("198.18.0.1/24"), 1500,
-                new EthernetOutput(pool, rings[0], counters, OUR_MAC)),
+                new EthernetOutput(pool, rings[0], counters, OUR_MAC), if0SegmentationLimit),
             new NetworkInterface(1, "if1", OUR_SECOND_MAC, Ipv4Prefix.parse("10.1.0.1/24"), if1Mtu,
                 new EthernetOutput(pool, rings[1], counters, OUR_SECOND_MAC))));
         routes = new RouteTable(interfaces, defaultRoute ? List.of(StaticRoute.defaultVia(GATEWAY)) : List.of());
@@ -292,6 +313,14 @@ final class Ipv4TestHarness
                 return NeighbourResolver.HELD;
             }
             return PEER_MAC;
+        }
+
+        /** Known unless {@link #hold} or {@link #drop} is set (a neighbour still being asked for). */
+        @Override
+        public long knownMac(final int interfaceIndex, final int nextHop, final long nowNs)
+        {
+            nextHops.add(nextHop);
+            return hold || drop ? NeighbourResolver.UNKNOWN : PEER_MAC;
         }
 
         @Override
