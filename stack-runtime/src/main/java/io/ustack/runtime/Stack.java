@@ -1,6 +1,7 @@
 package io.ustack.runtime;
 
 import io.ustack.api.buffer.PacketBufferPool;
+import io.ustack.api.config.SegmentationOffload;
 import io.ustack.api.config.StackConfig;
 import io.ustack.api.config.ThreadingMode;
 import io.ustack.api.counter.StackCounters;
@@ -75,13 +76,29 @@ public final class Stack implements AutoCloseable
     private boolean started;
     private ShutdownReport shutdownReport;
 
+    /**
+     * Large buffers for segmentation offload: none when it is off, or when only links that cut segments would use it
+     * and there is no such link.
+     */
+    private static int largeBufferSlots(final StackConfig config, final List<LinkEndpoint> endpoints)
+    {
+        return switch (config.segmentationOffload())
+        {
+            case NEVER -> 0;
+            case ALWAYS -> config.largeBufferSlots();
+            case LINK -> endpoints.stream().anyMatch(e -> e.segmentationOffloadLimit() > 0) ?
+                config.largeBufferSlots() : 0;
+        };
+    }
+
     private Stack(final Builder builder)
     {
         this.config = builder.config;
         this.clock = builder.clock;
         this.endpoints = List.copyOf(builder.endpoints);
         this.counters = StackCounters.inMemory(config.name());
-        this.pool = new PacketBufferPool(config.bufferSlots(), config.bufferSlotSize());
+        this.pool = new PacketBufferPool(config.bufferSlots(), config.bufferSlotSize(),
+            largeBufferSlots(config, endpoints), StackConfig.LARGE_BUFFER_SLOT_SIZE);
         final boolean invoker = config.threadingMode() == ThreadingMode.INVOKER;
         this.invokerClock = invoker ? new CachedNanoClock() : null;
         final NanoClock agentClock = invoker ? invokerClock : builder.clock;
@@ -99,7 +116,8 @@ public final class Stack implements AutoCloseable
             linkAgents[i] = new LinkAgent(endpoint, pool, up[i], down[i], counters, config.linkBatchSize());
             interfaces.add(new NetworkInterface(i, endpoint.name(), endpoint.macAddress(), builder.addresses.get(i),
                 Math.min(config.mtu(), endpoint.mtu()),
-                new EthernetOutput(pool, down[i], counters, endpoint.macAddress())));
+                new EthernetOutput(pool, down[i], counters, endpoint.macAddress()),
+                config.segmentationOffload() == SegmentationOffload.NEVER ? 0 : endpoint.segmentationOffloadLimit()));
         }
         final NetworkInterfaces networkInterfaces = new NetworkInterfaces(interfaces);
         this.ipAgent = new IpAgent(pool, networkInterfaces, up, down, counters, agentClock, config.linkBatchSize());

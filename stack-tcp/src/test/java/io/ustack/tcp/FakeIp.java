@@ -1,6 +1,7 @@
 package io.ustack.tcp;
 
 import io.ustack.ip.ipv4.Ipv4Sender;
+import io.ustack.ip.offload.TcpSegmenter;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -30,7 +31,7 @@ final class FakeIp implements Ipv4Sender
     private Consumer<Datagram> sink;
     /** What {@link #sendRoom} answers: set to 0 to play a full ring below. */
     int room = Integer.MAX_VALUE;
-    /** What {@link #segmentationLimit} answers: above 0, datagrams sent segmented are cut by a {@link DeviceSegmenter}. */
+    /** What {@link #segmentationLimit} answers: above 0, datagrams sent segmented are cut as IPv4 cuts them. */
     int segmentationLimit;
     /** Datagrams handed down for segmentation offload, and the segments they were cut into. */
     int segmentedSends;
@@ -111,21 +112,27 @@ final class FakeIp implements Ipv4Sender
                 segmentationLimit);
         }
         final int source = sourceAddress == 0 ? localAddress : sourceAddress;
-        if (!DeviceSegmenter.holdsPartialChecksum(buffers[bufferId], PAYLOAD_OFFSET, payloadLength, source,
-            destinationAddress))
+        final MutableDirectBuffer datagram = buffers[bufferId];
+        final int field = datagram.getShort(PAYLOAD_OFFSET + 16, java.nio.ByteOrder.BIG_ENDIAN) & 0xFFFF;
+        if (field != TcpSegmenter.partialChecksum(source, destinationAddress, payloadLength))
         {
             badPartialChecksums++;
         }
         segmentedSends++;
-        for (final byte[] segment : DeviceSegmenter.cut(buffers[bufferId], PAYLOAD_OFFSET, payloadLength,
-            segmentSize, source, destinationAddress))
+        final int count = TcpSegmenter.segmentCount(
+            payloadLength - TcpSegmenter.headerLength(datagram, PAYLOAD_OFFSET), segmentSize);
+        final UnsafeBuffer segment = new UnsafeBuffer(new byte[mtu]);
+        for (int i = 0; i < count; i++)
         {
-            segmentsCut++;
-            if (segment.length + 20 > mtu)
+            final int length = TcpSegmenter.writeSegment(datagram, PAYLOAD_OFFSET, payloadLength, segmentSize, i,
+                segment, 0, source, destinationAddress);
+            if (length + 20 > mtu)
             {
-                throw new AssertionError("a cut segment of " + segment.length + " bytes exceeds the MTU " + mtu);
+                throw new AssertionError("a cut segment of " + length + " bytes exceeds the MTU " + mtu);
             }
-            sink.accept(new Datagram(source, destinationAddress, segment));
+            segmentsCut++;
+            sink.accept(new Datagram(source, destinationAddress, java.util.Arrays.copyOf(segment.byteArray(),
+                length)));
         }
         freeLarge.add(bufferId);
         return SENT;

@@ -1,7 +1,9 @@
 package io.ustack.runtime.tcp;
 
+import io.ustack.api.config.SegmentationOffload;
 import io.ustack.api.config.ThreadingMode;
 import io.ustack.api.counter.CounterDescriptor;
+import io.ustack.api.counter.StackCounters;
 import io.ustack.api.net.Ipv4Address;
 import io.ustack.api.socket.TcpListener;
 import io.ustack.api.socket.TcpSocket;
@@ -83,11 +85,22 @@ class TcpBulkTransferMatrixTest
         final long bytes) throws Exception
     {
         final long seed = 4_000 + mode.ordinal() * 10L + profile.ordinal();
-        final String name = "bulk-" + mode + "-" + profile + "-seed" + seed;
+        transferBothWays("bulk-" + mode + "-" + profile + "-seed" + seed, mode, profile, bytes, seed,
+            SegmentationOffload.LINK);
+    }
+
+    /**
+     * One case of the matrix: {@code bytes} each way at once, checked at every offset; afterwards nothing held.
+     *
+     * @return the two stacks' counters as they were at the end, a's first
+     */
+    static StackCounters[] transferBothWays(final String name, final ThreadingMode mode, final WireProfile profile,
+        final long bytes, final long seed, final SegmentationOffload offload) throws Exception
+    {
         final TcpSettings tcp = TcpSettings.builder().mslNs(MSL_NS).rtoEstimator("linux")
             .sendBufferBytes(1 << 18).receiveBufferBytes(1 << 18).build();
         final ExecutorService threads = Executors.newFixedThreadPool(4);
-        try (TwoTcpStacks stacks = new TwoTcpStacks(name, mode, profile.impairments(seed), tcp))
+        try (TwoTcpStacks stacks = new TwoTcpStacks(name, mode, profile.impairments(seed), tcp, offload))
         {
             final long startNs = System.nanoTime();
             final TcpSocket client;
@@ -125,6 +138,7 @@ class TcpBulkTransferMatrixTest
                 assertTrue(retransmits(stacks.a()) > 0 && retransmits(stacks.b()) > 0,
                     "both senders repaired losses: a " + retransmits(stacks.a()) + ", b " + retransmits(stacks.b()));
             }
+            return new StackCounters[]{stacks.a().counters(), stacks.b().counters()};
         }
         finally
         {

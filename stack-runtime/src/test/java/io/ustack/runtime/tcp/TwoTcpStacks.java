@@ -1,6 +1,7 @@
 package io.ustack.runtime.tcp;
 
 import io.ustack.api.config.IdleStrategyKind;
+import io.ustack.api.config.SegmentationOffload;
 import io.ustack.api.config.StackConfig;
 import io.ustack.api.config.ThreadingMode;
 import io.ustack.api.link.LinkEndpoint;
@@ -53,11 +54,18 @@ final class TwoTcpStacks implements AutoCloseable
     TwoTcpStacks(final String name, final ThreadingMode mode, final Impairments impairments, final TcpSettings tcp)
         throws IOException
     {
+        this(name, mode, impairments, tcp, SegmentationOffload.LINK);
+    }
+
+    /** @param offload where both stacks use TCP segmentation offload (the in-memory wire has no device that cuts) */
+    TwoTcpStacks(final String name, final ThreadingMode mode, final Impairments impairments, final TcpSettings tcp,
+        final SegmentationOffload offload) throws IOException
+    {
         wire = new InMemoryWire(WireConfig.builder().impairments(impairments).build(), clock);
         pcap = openPcap(name);
         final LinkEndpoint endpointA = pcap == null ? wire.endpointA() : new PcapWriterEndpoint(wire.endpointA(), pcap);
         final StackConfig.Builder config = StackConfig.builder().threadingMode(mode)
-            .idleStrategy(IdleStrategyKind.YIELDING).arpRetryIntervalMs(100).randomSeed(7);
+            .idleStrategy(IdleStrategyKind.YIELDING).arpRetryIntervalMs(100).randomSeed(7).segmentationOffload(offload);
         a = Stack.builder(config.name("a").build()).iface(endpointA, ADDRESS_A + "/24").clock(clock).tcp(tcp)
             .build().start();
         b = Stack.builder(config.name("b").build()).iface(wire.endpointB(), ADDRESS_B + "/24").clock(clock).tcp(tcp)

@@ -2,6 +2,7 @@ package io.ustack.tcp.wire;
 
 import io.ustack.api.counter.DropReason;
 import io.ustack.ip.checksum.InternetChecksum;
+import io.ustack.ip.offload.TcpSegmenter;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 
@@ -354,7 +355,7 @@ public final class TcpHeader
         final int segmentLength)
     {
         this.length = segmentLength;
-        return checksum(InternetChecksum.pseudoHeaderSum(sourceAddress, destinationAddress, PROTOCOL, segmentLength));
+        return checksum(TcpSegmenter.partialChecksum(sourceAddress, destinationAddress, segmentLength));
     }
 
     @Override
