@@ -1,6 +1,7 @@
 package io.ustack.runtime.interop;
 
 import io.ustack.api.config.IdleStrategyKind;
+import io.ustack.api.config.SegmentationOffload;
 import io.ustack.api.config.StackConfig;
 import io.ustack.api.config.ThreadingMode;
 import io.ustack.api.link.LinkEndpoint;
@@ -264,10 +265,18 @@ public final class KernelPeerNetwork implements AutoCloseable
      */
     public static Stack startStack(final String name, final LinkEndpoint endpoint, final String addressAndPrefix)
     {
+        return startStack(name, endpoint, addressAndPrefix, SegmentationOffload.LINK);
+    }
+
+    /** {@link #startStack(String, LinkEndpoint, String)} with TCP segmentation offload as {@code offload} says. */
+    public static Stack startStack(final String name, final LinkEndpoint endpoint, final String addressAndPrefix,
+        final SegmentationOffload offload)
+    {
         try
         {
             return Stack.builder(StackConfig.builder().name(name).threadingMode(ThreadingMode.SHARED)
-                    .idleStrategy(IdleStrategyKind.YIELDING).arpRetryIntervalMs(100).build())
+                    .idleStrategy(IdleStrategyKind.YIELDING).arpRetryIntervalMs(100).segmentationOffload(offload)
+                    .build())
                 .iface(endpoint, addressAndPrefix).clock(new SystemNanoClock()).build().start();
         }
         catch (final RuntimeException e)
