@@ -151,4 +151,48 @@ class PacketBufferPoolTest
         assertEquals(-1, pool.idOf(new org.agrona.concurrent.UnsafeBuffer(pool.buffer(2), 64, 64)),
             "a view into the middle of a slot is not the slot");
     }
+
+    @Test
+    @DisplayName("large buffers come from their own free list, numbered after the regular ones, and go back to it")
+    void largeBuffersHaveTheirOwnFreeList()
+    {
+        final PacketBufferPool pool = new PacketBufferPool(4, 256, 2, 4096);
+        final int first = pool.acquireLarge();
+        final int second = pool.acquireLarge();
+        assertEquals(-1, pool.acquireLarge(), "both large buffers are taken");
+        assertEquals(Set.of(4, 5), Set.of(first, second));
+        assertEquals(4096, pool.capacity(first));
+        assertEquals(4096, pool.buffer(first).capacity());
+        assertEquals(256, pool.capacity(0));
+        for (int i = 0; i < 4; i++)
+        {
+            assertTrue(pool.acquire() < 4, "a regular acquire never hands out a large buffer");
+        }
+        assertEquals(-1, pool.acquire());
+        assertEquals(List.of(0, 1, 2, 3, 4, 5), pool.leakedSlots());
+        pool.release(second);
+        assertEquals(-1, pool.acquire(), "a released large buffer does not become a regular one");
+        assertEquals(second, pool.acquireLarge());
+        assertEquals(first, pool.idOf(pool.buffer(first)));
+        assertThrows(IllegalStateException.class, () ->
+        {
+            pool.release(first);
+            pool.release(first);
+        });
+    }
+
+    @Test
+    @DisplayName("a pool without large buffers answers -1, and bad large sizes are refused saying what to use")
+    void largeBuffersAreOptionalAndChecked()
+    {
+        final PacketBufferPool pool = new PacketBufferPool(4, 256);
+        assertEquals(-1, pool.acquireLarge());
+        assertEquals(0, pool.largeSlots());
+        assertEquals(0, pool.largeSlotSize());
+        final IllegalArgumentException small =
+            assertThrows(IllegalArgumentException.class, () -> new PacketBufferPool(4, 256, 1, 128));
+        assertTrue(small.getMessage().contains("no smaller than a regular buffer"), small.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new PacketBufferPool(4, 256, 1, 1000));
+        assertThrows(IllegalArgumentException.class, () -> new PacketBufferPool(4, 256, -1, 4096));
+    }
 }
