@@ -5,7 +5,6 @@ import io.ustack.api.counter.CounterDescriptor;
 import io.ustack.api.counter.DropReason;
 import io.ustack.api.counter.StackCounters;
 import io.ustack.api.link.LinkEndpoint;
-import io.ustack.api.link.RxFrameHandler;
 import io.ustack.api.ring.DescriptorFlags;
 import io.ustack.api.ring.DescriptorHandler;
 import io.ustack.api.ring.DescriptorRing;
@@ -138,12 +137,17 @@ class LinkAgentSegmentationTest
     }
 
     /** Records each transmit call by the frame's TCP sequence number; refuses as told. */
-    private static final class RecordingEndpoint implements LinkEndpoint
+    private static final class RecordingEndpoint extends SilentEndpoint
     {
         final List<String> calls = new ArrayList<>();
         int limit;
         int refuseAfter;
         int refusals;
+
+        RecordingEndpoint()
+        {
+            super("recording");
+        }
 
         @Override
         public int segmentationOffloadLimit()
@@ -178,41 +182,6 @@ class LinkAgentSegmentationTest
             }
             calls.add(call);
             return true;
-        }
-
-        @Override
-        public String name()
-        {
-            return "recording";
-        }
-
-        @Override
-        public long macAddress()
-        {
-            return 0x0200_0000_0001L;
-        }
-
-        @Override
-        public int mtu()
-        {
-            return 1500;
-        }
-
-        @Override
-        public int receive(final RxFrameHandler handler, final int limit)
-        {
-            return 0;
-        }
-
-        @Override
-        public int flush()
-        {
-            return 0;
-        }
-
-        @Override
-        public void close()
-        {
         }
     }
 

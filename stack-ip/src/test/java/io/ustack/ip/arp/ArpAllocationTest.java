@@ -7,7 +7,7 @@ import io.ustack.api.counter.StackCounters;
 import io.ustack.api.net.Ipv4Prefix;
 import io.ustack.api.net.MacAddress;
 import io.ustack.api.ring.DescriptorHandler;
-import io.ustack.api.ring.DescriptorRing;
+import io.ustack.ip.ArrayRing;
 import io.ustack.ip.EthernetOutput;
 import io.ustack.ip.NetworkInterface;
 import io.ustack.ip.NetworkInterfaces;
@@ -31,56 +31,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @DisplayName("ARP allocates nothing per packet in steady state (DESIGN.md 'Data path' MUST)")
 class ArpAllocationTest
 {
-    /** A ring over an int array: unlike {@link QueueRing}, offering allocates nothing. */
-    private static final class ArrayRing implements DescriptorRing
-    {
-        private final int[] ids = new int[64];
-        private final int[] lengths = new int[64];
-        private int count;
-
-        @Override
-        public boolean offer(final int bufferId, final int offset, final int length, final int flags)
-        {
-            if (count == ids.length)
-            {
-                return false;
-            }
-            ids[count] = bufferId;
-            lengths[count++] = length;
-            return true;
-        }
-
-        @Override
-        public int drain(final DescriptorHandler handler, final int limit)
-        {
-            final int n = Math.min(limit, count);
-            for (int i = 0; i < n; i++)
-            {
-                handler.onDescriptor(ids[i], 0, lengths[i], 0);
-            }
-            count = 0;
-            return n;
-        }
-
-        @Override
-        public int capacity()
-        {
-            return ids.length;
-        }
-
-        @Override
-        public int size()
-        {
-            return count;
-        }
-
-        @Override
-        public String name()
-        {
-            return "array";
-        }
-    }
-
     @Test
     @DisplayName("RFC 826: answering requests and resolving a known neighbour allocate no objects")
     void steadyStateAllocatesNothing()

@@ -7,7 +7,7 @@ import io.ustack.api.counter.CounterDescriptor;
 import io.ustack.api.counter.StackCounters;
 import io.ustack.api.net.Ipv4Prefix;
 import io.ustack.api.ring.DescriptorHandler;
-import io.ustack.api.ring.DescriptorRing;
+import io.ustack.ip.ArrayRing;
 import io.ustack.ip.EthernetOutput;
 import io.ustack.ip.NetworkInterface;
 import io.ustack.ip.NetworkInterfaces;
@@ -33,58 +33,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SegmentedAllocationTest
 {
     private static final int SEGMENT = 1448;
-
-    /** A ring over int arrays: offering allocates nothing. */
-    private static final class ArrayRing implements DescriptorRing
-    {
-        private final int[] ids = new int[64];
-        private final int[] lengths = new int[64];
-        private final int[] flags = new int[64];
-        private int count;
-
-        @Override
-        public boolean offer(final int bufferId, final int offset, final int length, final int descriptorFlags)
-        {
-            if (count == ids.length)
-            {
-                return false;
-            }
-            ids[count] = bufferId;
-            lengths[count] = length;
-            flags[count++] = descriptorFlags;
-            return true;
-        }
-
-        @Override
-        public int drain(final DescriptorHandler handler, final int limit)
-        {
-            final int n = Math.min(limit, count);
-            for (int i = 0; i < n; i++)
-            {
-                handler.onDescriptor(ids[i], 0, lengths[i], flags[i]);
-            }
-            count = 0;
-            return n;
-        }
-
-        @Override
-        public int capacity()
-        {
-            return ids.length;
-        }
-
-        @Override
-        public int size()
-        {
-            return count;
-        }
-
-        @Override
-        public String name()
-        {
-            return "array";
-        }
-    }
 
     private static void assertNoAllocation(final SegmentationOffload mode, final int deviceLimit,
         final CounterDescriptor path)

@@ -1,8 +1,7 @@
 package io.ustack.link.decorator;
 
-import io.ustack.api.link.LinkEndpoint;
-import io.ustack.api.link.RxFrameHandler;
 import io.ustack.api.time.VirtualClock;
+import io.ustack.link.SilentEndpoint;
 import io.ustack.link.memory.Impairments;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -84,10 +83,15 @@ class SegmentationOffloadDecoratorsTest
     }
 
     /** An endpoint with segmentation offload that records what it was asked to cut. */
-    private static final class OffloadingEndpoint implements LinkEndpoint
+    private static final class OffloadingEndpoint extends SilentEndpoint
     {
         final List<String> cuts = new ArrayList<>();
         boolean room = true;
+
+        OffloadingEndpoint()
+        {
+            super("inner");
+        }
 
         @Override
         public int segmentationOffloadLimit()
@@ -110,41 +114,6 @@ class SegmentationOffloadDecoratorsTest
         public boolean transmit(final DirectBuffer buffer, final int offset, final int length)
         {
             return true;
-        }
-
-        @Override
-        public String name()
-        {
-            return "inner";
-        }
-
-        @Override
-        public long macAddress()
-        {
-            return 0x0200_0000_0001L;
-        }
-
-        @Override
-        public int mtu()
-        {
-            return 1500;
-        }
-
-        @Override
-        public int receive(final RxFrameHandler handler, final int limit)
-        {
-            return 0;
-        }
-
-        @Override
-        public int flush()
-        {
-            return 0;
-        }
-
-        @Override
-        public void close()
-        {
         }
     }
 }
