@@ -1,5 +1,6 @@
 package io.ustack.cli;
 
+import io.ustack.api.config.SegmentationOffload;
 import io.ustack.api.config.StackConfig;
 import io.ustack.api.net.MacAddress;
 import io.ustack.api.link.LinkEndpoint;
@@ -36,6 +37,11 @@ final class LinkOptions
 
     @Option(names = "--netns", description = "Open the interface inside this network namespace (name or path).")
     String netns;
+
+    @Option(names = "--tso", defaultValue = "LINK", description = "TCP segmentation offload, TCP sending up to 64 KiB "
+        + "at once for the device to cut: ${COMPLETION-CANDIDATES} (default LINK: where the driver hands the cut to "
+        + "the kernel or NIC, --tx-mode RING_GSO without --pcap; ALWAYS: elsewhere IPv4 cuts in software).")
+    SegmentationOffload tso = SegmentationOffload.LINK;
 
     /** AF_PACKET ring format, transmit mode, geometry and polling (--rx-ring, --tx-mode, ...). */
     @Mixin
@@ -84,8 +90,8 @@ final class LinkOptions
                 final SystemEpochNanoClock clock = new SystemEpochNanoClock();
                 endpoint = new PcapWriterEndpoint(endpoint, new PcapWriter(pcap, clock));
             }
-            final Stack.Builder builder = Stack.builder(StackConfig.builder().name(name).build()).iface(endpoint,
-                address).tcp(tcp);
+            final Stack.Builder builder = Stack.builder(StackConfig.builder().name(name).segmentationOffload(tso)
+                .build()).iface(endpoint, address).tcp(tcp);
             if (gateway != null)
             {
                 builder.defaultGateway(gateway);

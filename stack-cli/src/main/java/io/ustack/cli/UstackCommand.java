@@ -31,6 +31,7 @@ public final class UstackCommand implements Runnable
     static CommandLine commandLine()
     {
         final CommandLine commandLine = new CommandLine(new UstackCommand());
+        commandLine.setCaseInsensitiveEnumValuesAllowed(true); // --tso never, --tx-mode ring_gso
         commandLine.setExecutionExceptionHandler((e, cmd, parseResult) ->
         {
             if (e instanceof IllegalArgumentException || e instanceof IllegalStateException)

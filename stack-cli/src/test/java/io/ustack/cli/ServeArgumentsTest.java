@@ -87,6 +87,22 @@ class ServeArgumentsTest
     }
 
     @Test
+    @DisplayName("--tso takes NEVER, LINK or ALWAYS in any case, and names them when given anything else")
+    void badSegmentationOffload()
+    {
+        // A value picocli cannot convert: its one-line message first, then the usage.
+        final CliRun result = CliRun.run("serve", "--iface", "nosuch0", "--addr", "198.18.9.1/24", "--app", "echo",
+            "--tso", "sometimes");
+        assertEquals(2, result.code, result.toString());
+        assertTrue(result.err.lines().findFirst().orElse("").contains("expected one of [NEVER, LINK, ALWAYS]"),
+            result.toString());
+        // Any case will do; this one fails later, at the interface that does not exist, not at --tso.
+        final CliRun lowerCase = CliRun.run("serve", "--iface", "nosuch0", "--addr", "198.18.9.1/24", "--app",
+            "echo", "--tso", "never");
+        assertTrue(!lowerCase.err.contains("--tso"), lowerCase.toString());
+    }
+
+    @Test
     @DisplayName("http=DIR needs a readable directory; the other apps take no =ARG; default ports 7, 9, 19, 80")
     void appArguments()
     {
