@@ -20,6 +20,8 @@ final class ScriptedEndpoint implements LinkEndpoint
     final List<byte[]> transmitted = new ArrayList<>();
     boolean refuseTransmit;
     boolean closed;
+    /** What {@link #segmentationOffloadLimit} says (0: no offload; nothing here cuts segments). */
+    int segmentationOffloadLimit;
 
     void deliver(final byte[] frame)
     {
@@ -35,6 +37,12 @@ final class ScriptedEndpoint implements LinkEndpoint
     public String name()
     {
         return "scripted";
+    }
+
+    @Override
+    public int segmentationOffloadLimit()
+    {
+        return segmentationOffloadLimit;
     }
 
     @Override

@@ -18,6 +18,7 @@ class StackConfigTest
         assertEquals(ThreadingMode.SHARED, config.threadingMode());
         assertEquals(RingKind.DISRUPTOR, config.ringKind());
         assertEquals(1500, config.mtu());
+        assertEquals(SegmentationOffload.LINK, config.segmentationOffload());
     }
 
     @Test
@@ -26,11 +27,12 @@ class StackConfigTest
     {
         final IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> StackConfig.builder()
             .name("bad name").ringCapacity(1000).bufferSlots(1).bufferSlotSize(100).mtu(100).linkBatchSize(0)
-            .threadingMode(null).build());
+            .threadingMode(null).largeBufferSlots(-1).segmentationOffload(null).build());
         final String message = e.getMessage();
         for (final String expected : new String[]{
             "name 'bad name'", "ringCapacity 1000: use a power of two", "bufferSlots 1", "bufferSlotSize 100",
-            "mtu 100", "linkBatchSize 0", "threadingMode is not set"})
+            "mtu 100", "linkBatchSize 0", "threadingMode is not set", "largeBufferSlots -1: use 0",
+            "segmentationOffload is not set"})
         {
             assertTrue(message.contains(expected), "missing '" + expected + "' in: " + message);
         }
