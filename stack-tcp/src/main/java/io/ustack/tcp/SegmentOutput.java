@@ -13,7 +13,9 @@ import static java.nio.ByteOrder.BIG_ENDIAN;
 /**
  * Builds segments and hands them to IPv4 (Linux {@code tcp_output.c}'s transmit half): header, MSS option on SYNs,
  * the window from {@link io.ustack.tcp.buffer.ReceiveBuffer#windowToAdvertise}, data copied straight from the send
- * buffer into the claimed packet buffer, checksum over the pseudo-header, DF set (RFC 1191). Nothing allocated.
+ * buffer into the claimed packet buffer, checksum over the pseudo-header, DF set (RFC 1191). With segmentation
+ * offload, {@link #sendSegmented} hands many full segments of new data down as one datagram for the device to cut.
+ * Nothing allocated.
  */
 final class SegmentOutput
 {
