@@ -1,6 +1,7 @@
 package io.ustack.link.packet;
 
 import io.ustack.jni.AfPacket;
+import io.ustack.link.wire.SegmentableFrame;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -23,19 +24,16 @@ import java.nio.ByteOrder;
  */
 final class TcpSegmentMerger
 {
-    private static final int ETHER_TYPE = 12;
     private static final int IP = 14;
     private static final int IP_TOTAL_LENGTH = IP + 2;
     private static final int IP_ID = IP + 4;
     private static final int IP_FLAGS_FRAGMENT = IP + 6;
     private static final int IP_TTL = IP + 8;
-    private static final int IP_PROTOCOL = IP + 9;
     private static final int IP_CHECKSUM = IP + 10;
     private static final int IP_SOURCE = IP + 12;
     private static final int TCP = IP + 20;
     private static final int TCP_SEQUENCE = TCP + 4;
     private static final int TCP_ACK = TCP + 8;
-    private static final int TCP_DATA_OFFSET = TCP + 12;
     private static final int TCP_FLAGS = TCP + 13;
     private static final int TCP_WINDOW = TCP + 14;
     private static final int TCP_CHECKSUM = TCP + 16;
@@ -68,16 +66,9 @@ final class TcpSegmentMerger
      */
     static int mergeablePayload(final DirectBuffer frame, final int offset, final int length)
     {
-        if (length < TCP + 20 || frame.getShort(offset + ETHER_TYPE, ByteOrder.BIG_ENDIAN) != 0x0800 ||
-            frame.getByte(offset + IP) != 0x45 || frame.getByte(offset + IP_PROTOCOL) != 6 ||
-            (frame.getShort(offset + IP_FLAGS_FRAGMENT, ByteOrder.BIG_ENDIAN) & 0xFFFF) != DONT_FRAGMENT)
-        {
-            return -1;
-        }
-        final int ipLength = frame.getShort(offset + IP_TOTAL_LENGTH, ByteOrder.BIG_ENDIAN) & 0xFFFF;
-        final int tcpHeader = (frame.getByte(offset + TCP_DATA_OFFSET) & 0xF0) >>> 2;
-        final int payload = ipLength - 20 - tcpHeader;
-        if (IP + ipLength != length || tcpHeader < 20 || payload <= 0 ||
+        final int payload = SegmentableFrame.dataLength(frame, offset, length);
+        if (payload < 0 ||
+            (frame.getShort(offset + IP_FLAGS_FRAGMENT, ByteOrder.BIG_ENDIAN) & 0xFFFF) != DONT_FRAGMENT ||
             (frame.getByte(offset + TCP_FLAGS) & 0xFF) != ACK)
         {
             return -1;
